@@ -1,0 +1,41 @@
+// What every registry domain class works with: the document store, the
+// Redis pool, the keys, and how events name their cause.
+#ifndef BROBYGGER_SERVICES_REGISTRY_REGISTRY_CONTEXT_H_
+#define BROBYGGER_SERVICES_REGISTRY_REGISTRY_CONTEXT_H_
+
+#include "absl/strings/string_view.h"
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/auth/principal.h"
+#include "common/events/event_bus.h"
+#include "common/redis/redis_pool.h"
+#include "common/store/document_store.h"
+#include "services/registry/registry_keys.h"
+
+namespace brobygger::registry {
+
+struct RegistryContext {
+  redis::RedisPool& pool;
+  store::DocumentStore& store;
+  RegistryKeys keys;
+};
+
+inline events::EventContext EventContextFor(const auth::Principal& principal,
+                                            absl::string_view request_id = "") {
+  return events::EventContext{kServiceName, principal.subject,
+                              std::string(request_id)};
+}
+
+// Maps a store outcome that is not kOk to the status a client should see.
+// `resource_type` and `name` describe the written resource.
+absl::Status StoreOutcomeToStatus(const store::WriteResult& result,
+                                  absl::string_view resource_type,
+                                  absl::string_view name);
+
+// Numeric id from a DocumentStore id ("12" -> 12); 0 if not numeric.
+double IdScore(absl::string_view id);
+
+}  // namespace brobygger::registry
+
+#endif  // BROBYGGER_SERVICES_REGISTRY_REGISTRY_CONTEXT_H_

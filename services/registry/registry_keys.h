@@ -1,0 +1,76 @@
+// The registry's Redis keys beyond the documents themselves (which
+// DocumentStore names): indexes, claims, grants and the audit log. All
+// carry the municipality as hash tag (see common/redis/keys.h).
+#ifndef BROBYGGER_SERVICES_REGISTRY_REGISTRY_KEYS_H_
+#define BROBYGGER_SERVICES_REGISTRY_REGISTRY_KEYS_H_
+
+#include "absl/strings/string_view.h"
+#include <string>
+
+#include "common/redis/keys.h"
+
+namespace brobygger::registry {
+
+inline constexpr char kServiceName[] = "registry";
+
+// Collections of DocumentStore.
+inline constexpr char kMunicipalityCollection[] = "municipality";
+inline constexpr char kMunicipalityDocumentId[] = "self";
+inline constexpr char kActorCollection[] = "actor";
+inline constexpr char kContactPointCollection[] = "contactpoint";
+inline constexpr char kForumCollection[] = "forum";
+
+class RegistryKeys {
+ public:
+  RegistryKeys() : keys_(kServiceName) {}
+
+  const redis::KeySpace& space() const { return keys_; }
+
+  // Sorted set (score = id) of every document of a collection.
+  std::string AllIndex(absl::string_view m, absl::string_view collection) const {
+    return keys_.Key(m, {collection, "idx", "all"});
+  }
+  // Sorted set (score = id) of the documents with `field` == `value`.
+  // Values are folded/normalised by the caller.
+  std::string Index(absl::string_view m, absl::string_view collection,
+                    absl::string_view field, absl::string_view value) const {
+    return keys_.Key(m, {collection, "idx", field, value});
+  }
+  // Hash of duplicate-detection claims: "<kind>|<name>|<area>" -> actor id.
+  std::string ActorDuplicateClaims(absl::string_view m) const {
+    return keys_.Key(m, {"actor", "dupes"});
+  }
+  // Sorted set of the documents of `collection` that reference actor
+  // `actor_id` (as parent, caseworker, member or contact). An actor is not
+  // deleted while referenced, so no reference dangles.
+  std::string ActorReferences(absl::string_view m, absl::string_view actor_id,
+                              absl::string_view collection) const {
+    return keys_.Key(m, {"actor", "refs", actor_id, collection});
+  }
+  // Idempotency keys of creates.
+  std::string Request(absl::string_view m, absl::string_view collection,
+                      absl::string_view request_id) const {
+    return keys_.Key(m, {collection, "request", request_id});
+  }
+  // Set of volunteer actor names allowed the redacted view of a newcomer
+  // (maintained from matching's events).
+  std::string NewcomerGrants(absl::string_view m,
+                             absl::string_view newcomer_id) const {
+    return keys_.Key(m, {"actor", "grants", newcomer_id});
+  }
+  // Stream of reads of newcomers' personal data.
+  std::string AuditLog(absl::string_view m) const {
+    return keys_.Key(m, {"audit"});
+  }
+  // Set of all municipality ids (the only cross-tenant key).
+  std::string MunicipalityIds() const {
+    return keys_.GlobalKey({"municipalities"});
+  }
+
+ private:
+  redis::KeySpace keys_;
+};
+
+}  // namespace brobygger::registry
+
+#endif  // BROBYGGER_SERVICES_REGISTRY_REGISTRY_KEYS_H_
