@@ -64,9 +64,9 @@ absl::Status ApplyFieldMask(const FieldMask& mask, const Message& patch,
                        absl::StrCat("unknown field \"", path, "\" of ",
                                     descriptor->name()));
       } else if (IsListed(path, rules.output_only)) {
-        violations.Add("update_mask",
-                       absl::StrCat("\"", path,
-                                    "\" is output only and cannot be set"));
+        violations.Add(
+            "update_mask",
+            absl::StrCat("\"", path, "\" is output only and cannot be set"));
       } else if (IsListed(path, rules.immutable)) {
         violations.Add("update_mask",
                        absl::StrCat("\"", path,

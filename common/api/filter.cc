@@ -43,8 +43,8 @@ class Lexer {
       ++pos_;
     }
     if (start == pos_) {
-      return FilterError(absl::StrCat("expected a field name at position ",
-                                      start + 1));
+      return FilterError(
+          absl::StrCat("expected a field name at position ", start + 1));
     }
     return std::string(text_.substr(start, pos_ - start));
   }
@@ -55,13 +55,15 @@ class Lexer {
       return std::string(1, text_[pos_++]);
     }
     return FilterError(absl::StrCat("expected '=' or ':' at position ",
-                                    pos_ + 1, " (other comparisons are not "
-                                              "supported)"));
+                                    pos_ + 1,
+                                    " (other comparisons are not "
+                                    "supported)"));
   }
 
   absl::StatusOr<std::string> Value() {
     SkipSpace();
-    if (pos_ >= text_.size()) return FilterError("a value is missing at the end");
+    if (pos_ >= text_.size())
+      return FilterError("a value is missing at the end");
     if (text_[pos_] == '"') return Quoted();
     const size_t start = pos_;
     while (pos_ < text_.size()) {
@@ -70,8 +72,8 @@ class Lexer {
       ++pos_;
     }
     if (start == pos_) {
-      return FilterError(absl::StrCat("expected a value at position ",
-                                      start + 1));
+      return FilterError(
+          absl::StrCat("expected a value at position ", start + 1));
     }
     return std::string(text_.substr(start, pos_ - start));
   }
@@ -114,8 +116,8 @@ class Lexer {
 absl::StatusOr<std::vector<Restriction>> ParseFilter(absl::string_view filter) {
   std::vector<Restriction> restrictions;
   if (filter.size() > static_cast<size_t>(kMaxFilterLength)) {
-    return FilterError(absl::StrCat("is longer than ", kMaxFilterLength,
-                                    " characters"));
+    return FilterError(
+        absl::StrCat("is longer than ", kMaxFilterLength, " characters"));
   }
   Lexer lexer(filter);
   if (lexer.AtEnd()) return restrictions;
@@ -136,21 +138,22 @@ absl::StatusOr<std::vector<Restriction>> ParseFilter(absl::string_view filter) {
     restriction.value = *value;
     restrictions.push_back(std::move(restriction));
     if (restrictions.size() > static_cast<size_t>(kMaxRestrictions)) {
-      return FilterError(absl::StrCat("has more than ", kMaxRestrictions,
-                                      " restrictions"));
+      return FilterError(
+          absl::StrCat("has more than ", kMaxRestrictions, " restrictions"));
     }
     if (lexer.AtEnd()) break;
     const std::string word = lexer.PeekWord();
     if (word == "AND") {
       lexer.Skip(3);
-      if (lexer.AtEnd()) return FilterError("AND must be followed by a restriction");
+      if (lexer.AtEnd())
+        return FilterError("AND must be followed by a restriction");
       continue;
     }
     if (word == "OR" || word == "NOT") {
       return FilterError(absl::StrCat(word, " is not supported"));
     }
-    return FilterError(absl::StrCat("expected AND at position ",
-                                    lexer.position() + 1));
+    return FilterError(
+        absl::StrCat("expected AND at position ", lexer.position() + 1));
   }
   return restrictions;
 }

@@ -26,9 +26,9 @@ std::string TokenHash(absl::string_view cursor,
                       absl::string_view query_fingerprint) {
   // The fingerprint's length is hashed too, so that (fingerprint, cursor)
   // pairs cannot be shifted into one another.
-  const std::string input = absl::StrCat(
-      std::string(1, static_cast<char>(kTokenVersion)),
-      query_fingerprint.size(), ":", query_fingerprint, cursor);
+  const std::string input =
+      absl::StrCat(std::string(1, static_cast<char>(kTokenVersion)),
+                   query_fingerprint.size(), ":", query_fingerprint, cursor);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
          digest);

@@ -2,9 +2,8 @@
 #ifndef BROBYGGER_COMMON_API_REQUEST_ID_H_
 #define BROBYGGER_COMMON_API_REQUEST_ID_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace brobygger::api {
 

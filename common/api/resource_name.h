@@ -2,11 +2,11 @@
 #ifndef BROBYGGER_COMMON_API_RESOURCE_NAME_H_
 #define BROBYGGER_COMMON_API_RESOURCE_NAME_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace brobygger::api {
 

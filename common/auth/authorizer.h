@@ -10,13 +10,13 @@
 #ifndef BROBYGGER_COMMON_AUTH_AUTHORIZER_H_
 #define BROBYGGER_COMMON_AUTH_AUTHORIZER_H_
 
-#include "absl/strings/string_view.h"
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/jwt.h"
 #include "common/auth/principal.h"
 #include "google/protobuf/descriptor.h"
@@ -25,8 +25,8 @@
 namespace brobygger::auth {
 
 struct MethodPolicy {
-  std::string method;          // short name, e.g. "GetActor"
-  std::vector<Role> roles;     // who may call it
+  std::string method;       // short name, e.g. "GetActor"
+  std::vector<Role> roles;  // who may call it
 };
 
 class Authorizer {
@@ -35,7 +35,8 @@ class Authorizer {
   // a policy or a policy names a method the service does not have.
   static absl::StatusOr<std::unique_ptr<Authorizer>> Create(
       const google::protobuf::ServiceDescriptor* service,
-      std::vector<MethodPolicy> policies, std::shared_ptr<JwtVerifier> verifier);
+      std::vector<MethodPolicy> policies,
+      std::shared_ptr<JwtVerifier> verifier);
 
   // Reads "authorization: Bearer <jwt>" from the call's metadata.
   // UNAUTHENTICATED without a valid token; PERMISSION_DENIED when the role

@@ -10,12 +10,12 @@
 #ifndef BROBYGGER_COMMON_AUTH_JWT_H_
 #define BROBYGGER_COMMON_AUTH_JWT_H_
 
-#include "absl/strings/string_view.h"
 #include <map>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/principal.h"

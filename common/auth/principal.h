@@ -2,11 +2,11 @@
 #ifndef BROBYGGER_COMMON_AUTH_PRINCIPAL_H_
 #define BROBYGGER_COMMON_AUTH_PRINCIPAL_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace brobygger::auth {

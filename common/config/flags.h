@@ -12,8 +12,8 @@
 #include "absl/time/time.h"
 
 // Shared by every service (defined in flags.cc).
-ABSL_DECLARE_FLAG(std::string, listen);           // gRPC address
-ABSL_DECLARE_FLAG(std::string, metrics_listen);   // Prometheus HTTP address
+ABSL_DECLARE_FLAG(std::string, listen);          // gRPC address
+ABSL_DECLARE_FLAG(std::string, metrics_listen);  // Prometheus HTTP address
 ABSL_DECLARE_FLAG(int, max_message_bytes);
 ABSL_DECLARE_FLAG(absl::Duration, drain_timeout);
 ABSL_DECLARE_FLAG(std::string, redis_host);

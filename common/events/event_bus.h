@@ -11,11 +11,11 @@
 #ifndef BROBYGGER_COMMON_EVENTS_EVENT_BUS_H_
 #define BROBYGGER_COMMON_EVENTS_EVENT_BUS_H_
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "brobygger/events/v1/event.pb.h"
 #include "common/redis/redis_pool.h"
@@ -25,9 +25,9 @@ namespace brobygger::events {
 
 // Who and what caused a change; copied into every event it produces.
 struct EventContext {
-  std::string source;        // the publishing service, e.g. "registry"
-  std::string caused_by;     // authenticated subject, or "system"
-  std::string request_id;    // of the request, if any
+  std::string source;      // the publishing service, e.g. "registry"
+  std::string caused_by;   // authenticated subject, or "system"
+  std::string request_id;  // of the request, if any
 };
 
 // Builds an envelope with a fresh random UUID, the current time and the

@@ -7,9 +7,10 @@
 #ifndef BROBYGGER_COMMON_REDIS_KEYS_H_
 #define BROBYGGER_COMMON_REDIS_KEYS_H_
 
-#include "absl/strings/string_view.h"
 #include <initializer_list>
 #include <string>
+
+#include "absl/strings/string_view.h"
 
 namespace brobygger::redis {
 

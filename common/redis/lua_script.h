@@ -24,7 +24,8 @@ class LuaScript {
 
   // Runs the script. A Redis error raised by the script (redis.error_reply
   // or a runtime error) comes back as a Reply of type kError.
-  absl::StatusOr<Reply> Run(RedisPool& pool, const std::vector<std::string>& keys,
+  absl::StatusOr<Reply> Run(RedisPool& pool,
+                            const std::vector<std::string>& keys,
                             const std::vector<std::string>& args) const;
 
  private:

@@ -13,10 +13,9 @@
 #ifndef BROBYGGER_COMMON_SERVER_AUTHORIZED_CALL_H_
 #define BROBYGGER_COMMON_SERVER_AUTHORIZED_CALL_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/authorizer.h"
 #include "common/auth/principal.h"
 #include "grpcpp/server_context.h"

@@ -23,17 +23,17 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "grpcpp/server.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/server.h"
 
 namespace brobygger::server {
 
 inline constexpr char kLivenessServiceName[] = "liveness";
 
 struct HostOptions {
-  std::string service_name;              // "registry"; used in logs/metrics
-  std::string listen_address;            // "127.0.0.1:50051"; port 0 = any
-  std::string metrics_address;           // "127.0.0.1:9101"; empty = off
+  std::string service_name;     // "registry"; used in logs/metrics
+  std::string listen_address;   // "127.0.0.1:50051"; port 0 = any
+  std::string metrics_address;  // "127.0.0.1:9101"; empty = off
   int max_message_bytes = 4 * 1024 * 1024;
   absl::Duration drain_timeout = absl::Seconds(20);
   absl::Duration readiness_interval = absl::Seconds(1);

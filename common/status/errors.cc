@@ -74,10 +74,9 @@ absl::Status InvalidFieldError(absl::string_view field,
 absl::Status ResourceNotFoundError(absl::string_view resource_type,
                                    absl::string_view resource_name) {
   const absl::string_view type = ShortTypeName(resource_type);
-  absl::Status status = absl::NotFoundError(
-      absl::StrCat(type, " \"", resource_name,
-                   "\" not found: check the name, or list the ", type,
-                   " collection to find the right one"));
+  absl::Status status = absl::NotFoundError(absl::StrCat(
+      type, " \"", resource_name, "\" not found: check the name, or list the ",
+      type, " collection to find the right one"));
   google::rpc::ResourceInfo info;
   info.set_resource_type(std::string(resource_type));
   info.set_resource_name(std::string(resource_name));

@@ -8,11 +8,11 @@
 #ifndef BROBYGGER_COMMON_STATUS_ERRORS_H_
 #define BROBYGGER_COMMON_STATUS_ERRORS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace brobygger {
 
@@ -53,7 +53,8 @@ absl::Status ResourceExistsError(absl::string_view resource_type,
                                  absl::string_view message);
 
 // FAILED_PRECONDITION with one google.rpc.PreconditionFailure violation.
-absl::Status PreconditionError(absl::string_view type, absl::string_view subject,
+absl::Status PreconditionError(absl::string_view type,
+                               absl::string_view subject,
                                absl::string_view message);
 
 // ABORTED for an etag that no longer matches (AIP-154); ErrorInfo reason

@@ -9,10 +9,10 @@
 #define BRO_CONCAT_(a, b) BRO_CONCAT_INNER_(a, b)
 
 // RETURN_IF_ERROR(expr): returns the status of `expr` if it is not OK.
-#define RETURN_IF_ERROR(expr)                           \
-  do {                                                  \
-    const ::absl::Status bro_status_ = (expr);          \
-    if (!bro_status_.ok()) return bro_status_;          \
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    const ::absl::Status bro_status_ = (expr); \
+    if (!bro_status_.ok()) return bro_status_; \
   } while (0)
 
 // ASSIGN_OR_RETURN(lhs, expr): evaluates the StatusOr `expr`; returns its

@@ -141,10 +141,9 @@ absl::StatusOr<WriteResult> DocumentStore::Write(absl::string_view op,
       spec.id,
       absl::StrCat(spec.expected_version),
       spec.data,
-      absl::StrCat(has_request
-                       ? std::max<int64_t>(1, absl::ToInt64Seconds(
-                                                  spec.request_ttl))
-                       : 0),
+      absl::StrCat(has_request ? std::max<int64_t>(
+                                     1, absl::ToInt64Seconds(spec.request_ttl))
+                               : 0),
       spec.claims_advisory ? "1" : "0",
       spec.event.has_value() ? "1" : "0",
       spec.event.has_value() ? spec.event->id() : "",
@@ -213,10 +212,16 @@ absl::StatusOr<std::vector<std::string>> DocumentStore::Scan(
     const std::string& index, double after, int limit, bool descending) {
   const std::string bound = absl::StrCat("(", FormatScore(after));
   redis::Command command =
-      descending ? redis::Command{"ZREVRANGEBYSCORE", index, bound, "-inf",
-                                  "LIMIT", "0", absl::StrCat(limit)}
-                 : redis::Command{"ZRANGEBYSCORE", index, bound, "+inf",
-                                  "LIMIT", "0", absl::StrCat(limit)};
+      descending ? redis::Command{"ZREVRANGEBYSCORE",
+                                  index,
+                                  bound,
+                                  "-inf",
+                                  "LIMIT",
+                                  "0",
+                                  absl::StrCat(limit)}
+                 : redis::Command{
+                       "ZRANGEBYSCORE",    index, bound, "+inf", "LIMIT", "0",
+                       absl::StrCat(limit)};
   auto reply = pool_.Run(command);
   if (!reply.ok()) return reply.status();
   if (!reply->is_array()) return UnexpectedReply(*reply);

@@ -12,13 +12,13 @@
 #ifndef BROBYGGER_COMMON_STORE_DOCUMENT_STORE_H_
 #define BROBYGGER_COMMON_STORE_DOCUMENT_STORE_H_
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "brobygger/events/v1/event.pb.h"
 #include "common/events/event_bus.h"

@@ -7,7 +7,9 @@
 
 namespace brobygger::store {
 
-std::string EtagOf(int64_t version) { return absl::StrCat("\"", version, "\""); }
+std::string EtagOf(int64_t version) {
+  return absl::StrCat("\"", version, "\"");
+}
 
 absl::Status CheckEtag(absl::string_view etag, int64_t version,
                        absl::string_view resource_name,
@@ -15,11 +17,12 @@ absl::Status CheckEtag(absl::string_view etag, int64_t version,
   if (etag.empty()) return absl::OkStatus();
   absl::string_view inner = etag;
   int64_t parsed = 0;
-  if (!absl::ConsumePrefix(&inner, "\"") || !absl::ConsumeSuffix(&inner, "\"") ||
-      !absl::SimpleAtoi(inner, &parsed)) {
+  if (!absl::ConsumePrefix(&inner, "\"") ||
+      !absl::ConsumeSuffix(&inner, "\"") || !absl::SimpleAtoi(inner, &parsed)) {
     return InvalidFieldError(
-        field, "is not an etag of this service: send back the etag of the "
-               "resource as you read it, or leave it empty");
+        field,
+        "is not an etag of this service: send back the etag of the "
+        "resource as you read it, or leave it empty");
   }
   if (parsed != version) return EtagMismatchError(resource_name);
   return absl::OkStatus();

@@ -3,11 +3,11 @@
 #ifndef BROBYGGER_COMMON_STORE_ETAG_H_
 #define BROBYGGER_COMMON_STORE_ETAG_H_
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace brobygger::store {
 

@@ -9,8 +9,9 @@
 #ifndef BROBYGGER_COMMON_TEXT_FOLD_H_
 #define BROBYGGER_COMMON_TEXT_FOLD_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
+
+#include "absl/strings/string_view.h"
 
 namespace brobygger::text {
 

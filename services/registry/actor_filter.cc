@@ -33,13 +33,20 @@ const absl::TimeZone& Copenhagen() {
 
 int IsoWeekday(absl::Weekday weekday) {
   switch (weekday) {
-    case absl::Weekday::monday: return 1;
-    case absl::Weekday::tuesday: return 2;
-    case absl::Weekday::wednesday: return 3;
-    case absl::Weekday::thursday: return 4;
-    case absl::Weekday::friday: return 5;
-    case absl::Weekday::saturday: return 6;
-    case absl::Weekday::sunday: return 7;
+    case absl::Weekday::monday:
+      return 1;
+    case absl::Weekday::tuesday:
+      return 2;
+    case absl::Weekday::wednesday:
+      return 3;
+    case absl::Weekday::thursday:
+      return 4;
+    case absl::Weekday::friday:
+      return 5;
+    case absl::Weekday::saturday:
+      return 6;
+    case absl::Weekday::sunday:
+      return 7;
   }
   return 0;
 }
@@ -74,16 +81,15 @@ bool AvailableAt(const v1::Actor& actor, absl::Time time) {
   const absl::CivilSecond local = absl::ToCivilSecond(time, Copenhagen());
   const int day = IsoWeekday(absl::GetWeekday(local));
   const int minute = local.hour() * 60 + local.minute();
-  return std::any_of(
-      actor.availability().begin(), actor.availability().end(),
-      [&](const v1::WeeklyWindow& window) {
-        const int start =
-            window.start_time().hours() * 60 + window.start_time().minutes();
-        const int end =
-            window.end_time().hours() * 60 + window.end_time().minutes();
-        return static_cast<int>(window.day()) == day && start <= minute &&
-               minute < end;
-      });
+  return std::any_of(actor.availability().begin(), actor.availability().end(),
+                     [&](const v1::WeeklyWindow& window) {
+                       const int start = window.start_time().hours() * 60 +
+                                         window.start_time().minutes();
+                       const int end = window.end_time().hours() * 60 +
+                                       window.end_time().minutes();
+                       return static_cast<int>(window.day()) == day &&
+                              start <= minute && minute < end;
+                     });
 }
 
 bool ActorFilter::Matches(const v1::Actor& actor) const {
@@ -99,8 +105,7 @@ bool ActorFilter::Matches(const v1::Actor& actor) const {
   if (competence && !Contains(actor.competences(), *competence)) return false;
   if (interest && !Contains(actor.interests(), *interest)) return false;
   if (parent && actor.parent() != *parent) return false;
-  if (former_refugee &&
-      actor.volunteer().former_refugee() != *former_refugee) {
+  if (former_refugee && actor.volunteer().former_refugee() != *former_refugee) {
     return false;
   }
   if (available_at && !AvailableAt(actor, *available_at)) return false;
@@ -187,14 +192,14 @@ absl::StatusOr<ActorFilter> ParseActorFilter(absl::string_view text) {
       absl::Time time;
       std::string error;
       if (!absl::ParseTime(absl::RFC3339_full, r.value, &time, &error)) {
-        return BadValue(f, "must be an RFC 3339 time such as "
-                           "\"2026-11-24T18:00:00+01:00\"");
+        return BadValue(f,
+                        "must be an RFC 3339 time such as "
+                        "\"2026-11-24T18:00:00+01:00\"");
       }
       filter.available_at = time;
     } else if (f == "name") {
-      for (absl::string_view word :
-           absl::StrSplit(text::FoldForSearch(r.value), ' ',
-                          absl::SkipEmpty())) {
+      for (absl::string_view word : absl::StrSplit(text::FoldForSearch(r.value),
+                                                   ' ', absl::SkipEmpty())) {
         filter.name_words.emplace_back(word);
       }
       if (filter.name_words.empty()) return BadValue(f, "must not be empty");

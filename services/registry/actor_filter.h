@@ -3,13 +3,13 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_ACTOR_FILTER_H_
 #define BROBYGGER_SERVICES_REGISTRY_ACTOR_FILTER_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "brobygger/registry/v1/actor.pb.h"
 
@@ -25,7 +25,7 @@ struct ActorFilter {
   std::optional<std::string> parent;         // actor name
   std::optional<bool> former_refugee;
   std::optional<absl::Time> available_at;
-  std::vector<std::string> name_words;       // folded words
+  std::vector<std::string> name_words;  // folded words
 
   bool Matches(const v1::Actor& actor) const;
 

@@ -8,9 +8,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "common/api/resource_name.h"
 #include "common/text/fold.h"
-#include "absl/time/civil_time.h"
 
 namespace brobygger::registry {
 namespace {
@@ -58,8 +58,8 @@ void CheckText(const std::string& text, int max_chars, bool required,
 void CheckTags(const RepeatedPtrField<std::string>& tags, int max_count,
                const std::string& field, FieldViolations* violations) {
   if (tags.size() > max_count) {
-    violations->Add(field, absl::StrCat("at most ", max_count,
-                                        " entries (has ", tags.size(), ")"));
+    violations->Add(field, absl::StrCat("at most ", max_count, " entries (has ",
+                                        tags.size(), ")"));
     return;
   }
   for (int i = 0; i < tags.size(); ++i) {
@@ -198,8 +198,8 @@ void NormalizeActor(v1::Actor* actor) {
   TrimInPlace(actor->mutable_parent());
   for (std::string& area : *actor->mutable_areas()) TrimInPlace(&area);
   for (v1::LanguageSkill& language : *actor->mutable_languages()) {
-    language.set_code(absl::AsciiStrToLower(
-        absl::StripAsciiWhitespace(language.code())));
+    language.set_code(
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(language.code())));
   }
   NormalizeTags(actor->mutable_competences());
   NormalizeTags(actor->mutable_interests());
@@ -246,17 +246,17 @@ void ValidateWeeklyWindow(const v1::WeeklyWindow& window,
     return time.hours() * 60 + time.minutes();
   };
   bool times_valid = true;
-  for (const auto& [name, time] :
-       {std::pair<const char*, const v1::TimeOfDay*>{"start_time",
-                                                      &window.start_time()},
-        {"end_time", &window.end_time()}}) {
+  for (const auto& [name, time] : {std::pair<const char*, const v1::TimeOfDay*>{
+                                       "start_time", &window.start_time()},
+                                   {"end_time", &window.end_time()}}) {
     if (time->hours() < 0 || time->hours() > 23 || time->minutes() < 0 ||
         time->minutes() > 59) {
       violations->Add(Field(field, name), "must be a time 00:00-23:59");
       times_valid = false;
     }
   }
-  if (times_valid && minutes(window.end_time()) <= minutes(window.start_time())) {
+  if (times_valid &&
+      minutes(window.end_time()) <= minutes(window.start_time())) {
     violations->Add(Field(field, "end_time"),
                     "must be after start_time on the same day (split a "
                     "window that crosses midnight in two)");
@@ -278,10 +278,10 @@ void ValidateAreas(const RepeatedPtrField<std::string>& areas,
     const std::string item = Indexed(field, i);
     CheckText(areas[i], kMaxAreaLength, true, item, violations);
     if (!known.empty() && !known.contains(text::FoldForSearch(areas[i]))) {
-      violations->Add(item, absl::StrCat("\"", areas[i],
-                                         "\" is not an area of ",
-                                         municipality.display_name(),
-                                         "; see the municipality's areas"));
+      violations->Add(item,
+                      absl::StrCat("\"", areas[i], "\" is not an area of ",
+                                   municipality.display_name(),
+                                   "; see the municipality's areas"));
     }
   }
 }

@@ -4,10 +4,10 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_ACTOR_RULES_H_
 #define BROBYGGER_SERVICES_REGISTRY_ACTOR_RULES_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "brobygger/registry/v1/actor.pb.h"
 #include "brobygger/registry/v1/forum.pb.h"
 #include "brobygger/registry/v1/municipality.pb.h"

@@ -50,7 +50,7 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
 std::string IdOf(absl::string_view name) {
   const size_t slash = name.rfind('/');
   return slash == absl::string_view::npos ? ""
-                                         : std::string(name.substr(slash + 1));
+                                          : std::string(name.substr(slash + 1));
 }
 
 // Actors this actor references, as (field, actor name).
@@ -82,9 +82,9 @@ void StampConsent(const v1::Actor* before, absl::Time now, v1::Actor* after) {
   if (previous.has_data_sharing_time()) {
     *consent->mutable_data_sharing_time() = previous.data_sharing_time();
   }
-  if (before == nullptr ? consent->volunteer_contact()
-                        : consent->volunteer_contact() !=
-                              previous.volunteer_contact()) {
+  if (before == nullptr
+          ? consent->volunteer_contact()
+          : consent->volunteer_contact() != previous.volunteer_contact()) {
     *consent->mutable_volunteer_contact_time() = ToTimestamp(now);
   }
   if (before == nullptr ? consent->data_sharing()
@@ -112,8 +112,8 @@ absl::StatusOr<Actors::Loaded> Actors::Load(absl::string_view municipality,
   if (!document.has_value()) return ResourceNotFoundError(kResourceType, name);
   Loaded loaded;
   if (!loaded.actor.ParseFromString(document->data)) {
-    return absl::DataLossError(absl::StrCat("stored actor ", name,
-                                            " does not parse"));
+    return absl::DataLossError(
+        absl::StrCat("stored actor ", name, " does not parse"));
   }
   loaded.version = document->version;
   return loaded;
@@ -150,10 +150,10 @@ absl::Status Actors::CheckReferences(absl::string_view municipality,
     if (it == kinds.end()) {
       violations.Add(field, absl::StrCat(name, " does not exist"));
     } else if (field == "actor.parent" && !IsOrganisation(it->second)) {
-      violations.Add(field, absl::StrCat(name, " is a ",
-                                         KindFilterName(it->second),
-                                         "; a parent must be an organisation "
-                                         "or department"));
+      violations.Add(field,
+                     absl::StrCat(name, " is a ", KindFilterName(it->second),
+                                  "; a parent must be an organisation "
+                                  "or department"));
     } else if (field == "actor.newcomer.caseworker" &&
                it->second != v1::ACTOR_KIND_MUNICIPAL_EMPLOYEE) {
       violations.Add(field, absl::StrCat(name, " is not a municipal employee"));
@@ -176,7 +176,8 @@ absl::Status Actors::CheckMayWrite(const auth::Principal& principal,
             "newcomers are registered by caseworkers and coordinators only");
       }
       if ((!creating && actor.name() == principal.organisation) ||
-          (!actor.parent().empty() && actor.parent() == principal.organisation)) {
+          (!actor.parent().empty() &&
+           actor.parent() == principal.organisation)) {
         return absl::OkStatus();
       }
       return PermissionDeniedError(
@@ -249,8 +250,7 @@ absl::StatusOr<v1::Actor> Actors::Create(const auth::Principal& principal,
                                          v1::Actor actor,
                                          const CreateActorOptions& options) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  ASSIGN_OR_RETURN(v1::Municipality tenant,
-                   municipalities_.Load(municipality));
+  ASSIGN_OR_RETURN(v1::Municipality tenant, municipalities_.Load(municipality));
   for (const char* field : {"name", "etag", "create_time", "update_time"}) {
     actor.GetReflection()->ClearField(
         &actor, actor.GetDescriptor()->FindFieldByName(field));
@@ -264,8 +264,8 @@ absl::StatusOr<v1::Actor> Actors::Create(const auth::Principal& principal,
 
   std::string request_key;
   if (!options.request_id.empty()) {
-    request_key = ctx_.keys.Request(municipality, kActorCollection,
-                                    options.request_id);
+    request_key =
+        ctx_.keys.Request(municipality, kActorCollection, options.request_id);
     ASSIGN_OR_RETURN(auto previous, ctx_.store.LookupRequest(request_key));
     if (previous.has_value()) {
       return Get(principal, ActorName(municipality, *previous));
@@ -439,8 +439,8 @@ absl::StatusOr<ActorPage> Actors::List(const auth::Principal& principal,
       break;
     }
   }
-  RETURN_IF_ERROR(AuditReads(principal, municipality, "ListActors",
-                             page.actors));
+  RETURN_IF_ERROR(
+      AuditReads(principal, municipality, "ListActors", page.actors));
   return page;
 }
 
@@ -452,8 +452,7 @@ absl::StatusOr<v1::Actor> Actors::Update(
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  ASSIGN_OR_RETURN(v1::Municipality tenant,
-                   municipalities_.Load(municipality));
+  ASSIGN_OR_RETURN(v1::Municipality tenant, municipalities_.Load(municipality));
 
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, patch.name()));
@@ -575,78 +574,77 @@ absl::Status Actors::Delete(const auth::Principal& principal,
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, name));
-  RETURN_IF_ERROR(CheckMayWrite(principal, current.actor, false));
-  if (principal.role == auth::Role::kNgoApp &&
-      current.actor.name() == principal.organisation) {
-    return PermissionDeniedError(
-        "OWN_ORGANISATION",
-        "an NGO app cannot delete its own organisation; ask a coordinator");
-  }
-  RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
-
-  store::WriteSpec spec;
-  spec.municipality = municipality;
-  spec.collection = kActorCollection;
-  spec.id = id;
-  spec.expected_version = current.version;
-  for (const char* collection : kReferencingCollections) {
-    spec.must_be_empty.push_back(
-        ctx_.keys.ActorReferences(municipality, id, collection));
-  }
-  spec.remove_from_indexes.push_back(
-      ctx_.keys.AllIndex(municipality, kActorCollection));
-  for (const auto& [field, value] : ActorIndexTerms(current.actor)) {
-    spec.remove_from_indexes.push_back(
-        ctx_.keys.Index(municipality, kActorCollection, field, value));
-  }
-  for (const auto& [field, reference] : ReferencesOf(current.actor)) {
-    spec.remove_from_indexes.push_back(ctx_.keys.ActorReferences(
-        municipality, IdOf(reference), kActorCollection));
-  }
-  for (const std::string& key : DuplicateKeys(current.actor)) {
-    spec.release_claims.push_back(
-        {ctx_.keys.ActorDuplicateClaims(municipality), key});
-  }
-  spec.also_delete.push_back(ctx_.keys.NewcomerGrants(municipality, id));
-
-  const bool newcomer = current.actor.kind() == v1::ACTOR_KIND_NEWCOMER;
-  if (newcomer) {
-    v1::NewcomerErased payload;
-    payload.set_name(std::string(name));
-    spec.event = events::MakeEvent(EventContextFor(principal), municipality,
-                                   name, payload);
-  } else {
-    v1::ActorDeleted payload;
-    payload.set_name(std::string(name));
-    payload.set_kind(current.actor.kind());
-    spec.event = events::MakeEvent(EventContextFor(principal), municipality,
-                                   name, payload);
-  }
-  ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Delete(spec));
-  if (result.outcome == store::WriteResult::Outcome::kNotEmpty) {
-    // Name the first resource that still references the actor.
-    std::string referrer = "another resource";
-    ASSIGN_OR_RETURN(redis::Reply first,
-                     ctx_.pool.Run({"ZRANGE", result.key, "0", "0"}));
-    if (first.is_array() && !first.elements.empty()) {
-      referrer = ReferrerName(municipality, id, result.key,
-                              first.elements[0].str);
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, name));
+    RETURN_IF_ERROR(CheckMayWrite(principal, current.actor, false));
+    if (principal.role == auth::Role::kNgoApp &&
+        current.actor.name() == principal.organisation) {
+      return PermissionDeniedError(
+          "OWN_ORGANISATION",
+          "an NGO app cannot delete its own organisation; ask a coordinator");
     }
-    return PreconditionError(
-        "REFERENCED", name,
-        absl::StrCat(name, " is still referenced by ", referrer,
-                     " (as parent, caseworker, coordinator, member or "
-                     "contact); change that first"));
+    RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
+
+    store::WriteSpec spec;
+    spec.municipality = municipality;
+    spec.collection = kActorCollection;
+    spec.id = id;
+    spec.expected_version = current.version;
+    for (const char* collection : kReferencingCollections) {
+      spec.must_be_empty.push_back(
+          ctx_.keys.ActorReferences(municipality, id, collection));
+    }
+    spec.remove_from_indexes.push_back(
+        ctx_.keys.AllIndex(municipality, kActorCollection));
+    for (const auto& [field, value] : ActorIndexTerms(current.actor)) {
+      spec.remove_from_indexes.push_back(
+          ctx_.keys.Index(municipality, kActorCollection, field, value));
+    }
+    for (const auto& [field, reference] : ReferencesOf(current.actor)) {
+      spec.remove_from_indexes.push_back(ctx_.keys.ActorReferences(
+          municipality, IdOf(reference), kActorCollection));
+    }
+    for (const std::string& key : DuplicateKeys(current.actor)) {
+      spec.release_claims.push_back(
+          {ctx_.keys.ActorDuplicateClaims(municipality), key});
+    }
+    spec.also_delete.push_back(ctx_.keys.NewcomerGrants(municipality, id));
+
+    const bool newcomer = current.actor.kind() == v1::ACTOR_KIND_NEWCOMER;
+    if (newcomer) {
+      v1::NewcomerErased payload;
+      payload.set_name(std::string(name));
+      spec.event = events::MakeEvent(EventContextFor(principal), municipality,
+                                     name, payload);
+    } else {
+      v1::ActorDeleted payload;
+      payload.set_name(std::string(name));
+      payload.set_kind(current.actor.kind());
+      spec.event = events::MakeEvent(EventContextFor(principal), municipality,
+                                     name, payload);
+    }
+    ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Delete(spec));
+    if (result.outcome == store::WriteResult::Outcome::kNotEmpty) {
+      // Name the first resource that still references the actor.
+      std::string referrer = "another resource";
+      ASSIGN_OR_RETURN(redis::Reply first,
+                       ctx_.pool.Run({"ZRANGE", result.key, "0", "0"}));
+      if (first.is_array() && !first.elements.empty()) {
+        referrer =
+            ReferrerName(municipality, id, result.key, first.elements[0].str);
+      }
+      return PreconditionError(
+          "REFERENCED", name,
+          absl::StrCat(name, " is still referenced by ", referrer,
+                       " (as parent, caseworker, coordinator, member or "
+                       "contact); change that first"));
+    }
+    if (result.outcome == store::WriteResult::Outcome::kConflict &&
+        etag.empty() && attempt < kMaxWriteAttempts) {
+      continue;  // changed meanwhile; delete the new version
+    }
+    return StoreOutcomeToStatus(result, kResourceType, name);
   }
-  if (result.outcome == store::WriteResult::Outcome::kConflict &&
-      !etag.empty()) {
-    return EtagMismatchError(name);
-  }
-  if (result.outcome == store::WriteResult::Outcome::kConflict) {
-    return Delete(principal, name, etag);  // changed meanwhile; try again
-  }
-  return StoreOutcomeToStatus(result, kResourceType, name);
 }
 
 }  // namespace brobygger::registry

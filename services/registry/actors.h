@@ -4,11 +4,11 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_ACTORS_H_
 #define BROBYGGER_SERVICES_REGISTRY_ACTORS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "brobygger/registry/v1/actor.pb.h"
 #include "common/auth/principal.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -86,8 +86,7 @@ class Actors {
 
   // The resource name of the document that references actor `id` through
   // the references set `references_key`.
-  std::string ReferrerName(absl::string_view municipality,
-                           absl::string_view id,
+  std::string ReferrerName(absl::string_view municipality, absl::string_view id,
                            const std::string& references_key,
                            const std::string& referrer_id) const;
 

@@ -29,12 +29,9 @@ absl::Status AuditLog::Append(absl::string_view municipality,
   return absl::OkStatus();
 }
 
-absl::StatusOr<AuditPage> AuditLog::List(absl::string_view municipality,
-                                         absl::string_view cursor,
-                                         int page_size,
-                                         absl::string_view newcomer,
-                                         absl::string_view reader,
-                                         int max_scan) {
+absl::StatusOr<AuditPage> AuditLog::List(
+    absl::string_view municipality, absl::string_view cursor, int page_size,
+    absl::string_view newcomer, absl::string_view reader, int max_scan) {
   const std::string key = keys_.AuditLog(municipality);
   AuditPage page;
   std::string upper = cursor.empty() ? "+" : absl::StrCat("(", cursor);
@@ -42,8 +39,8 @@ absl::StatusOr<AuditPage> AuditLog::List(absl::string_view municipality,
   while (static_cast<int>(page.entries.size()) < page_size &&
          scanned < max_scan) {
     const int batch = std::min(std::max(page_size * 2, 50), 500);
-    auto reply = pool_.Run({"XREVRANGE", key, upper, "-", "COUNT",
-                            absl::StrCat(batch)});
+    auto reply =
+        pool_.Run({"XREVRANGE", key, upper, "-", "COUNT", absl::StrCat(batch)});
     if (!reply.ok()) return reply.status();
     if (!reply->is_array()) {
       return absl::InternalError("unexpected reply reading the audit log");
@@ -62,8 +59,8 @@ absl::StatusOr<AuditPage> AuditLog::List(absl::string_view municipality,
           (!reader.empty() && entry.reader() != reader)) {
         continue;
       }
-      entry.set_name(absl::StrCat("municipalities/", municipality,
-                                  "/auditEntries/", id));
+      entry.set_name(
+          absl::StrCat("municipalities/", municipality, "/auditEntries/", id));
       page.entries.push_back(std::move(entry));
       if (static_cast<int>(page.entries.size()) == page_size) {
         return page;

@@ -4,11 +4,11 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_AUDIT_LOG_H_
 #define BROBYGGER_SERVICES_REGISTRY_AUDIT_LOG_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "brobygger/registry/v1/audit.pb.h"
 #include "common/redis/redis_pool.h"

@@ -1,17 +1,17 @@
 // The registry service binary.
-#include "absl/strings/string_view.h"
 #include <cstdlib>
 #include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/authorizer.h"
-#include "google/protobuf/descriptor.h"
 #include "common/auth/jwt.h"
 #include "common/config/flags.h"
 #include "common/log/log.h"
 #include "common/redis/redis_pool.h"
 #include "common/server/service_host.h"
+#include "google/protobuf/descriptor.h"
 #include "services/registry/method_policies.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_service.h"
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   redis_options.port = absl::GetFlag(FLAGS_redis_port);
   redis_options.password = absl::GetFlag(FLAGS_redis_password);
   redis_options.max_connections = absl::GetFlag(FLAGS_redis_pool_size);
-  redis_options.command_timeout = absl::ToChronoMilliseconds(
-      absl::GetFlag(FLAGS_redis_timeout));
+  redis_options.command_timeout =
+      absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_redis_timeout));
   redis_options.connect_timeout = redis_options.command_timeout;
   redis::RedisPool pool(redis_options);
 
@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
   options.audit_retention = absl::GetFlag(FLAGS_audit_retention);
   registry::Registry registry(pool, options);
   registry::RegistryService service(
-      registry, std::shared_ptr<const auth::Authorizer>(std::move(*authorizer)));
+      registry,
+      std::shared_ptr<const auth::Authorizer>(std::move(*authorizer)));
 
   server::HostOptions host_options = server::HostOptionsFromFlags(
       "registry", "127.0.0.1:50051", "127.0.0.1:9101");

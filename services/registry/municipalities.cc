@@ -27,9 +27,9 @@ void Validate(const v1::Municipality& municipality, absl::string_view id,
               FieldViolations* violations) {
   const int name_length = text::Utf8Length(municipality.display_name());
   if (name_length <= 0 || name_length > kMaxDisplayName) {
-    violations->Add("municipality.display_name",
-                    absl::StrCat("is required, at most ", kMaxDisplayName,
-                                 " characters"));
+    violations->Add(
+        "municipality.display_name",
+        absl::StrCat("is required, at most ", kMaxDisplayName, " characters"));
   }
   if (municipality.areas_size() > kMaxMunicipalityAreas) {
     violations->Add("municipality.areas",
@@ -40,8 +40,8 @@ void Validate(const v1::Municipality& municipality, absl::string_view id,
     const int length = text::Utf8Length(municipality.areas(i));
     const std::string field = absl::StrCat("municipality.areas[", i, "]");
     if (length <= 0 || length > kMaxAreaLength) {
-      violations->Add(field, absl::StrCat("must be 1-", kMaxAreaLength,
-                                          " characters"));
+      violations->Add(
+          field, absl::StrCat("must be 1-", kMaxAreaLength, " characters"));
     }
     folded.push_back(text::FoldForSearch(municipality.areas(i)));
   }
@@ -51,13 +51,13 @@ void Validate(const v1::Municipality& municipality, absl::string_view id,
                     "lists an area twice (ignoring case and accents)");
   }
   if (!municipality.coordinator().empty()) {
-    auto parts = api::ParseResourceName(municipality.coordinator(),
-                                        kActorPattern,
-                                        "municipality.coordinator");
+    auto parts = api::ParseResourceName(
+        municipality.coordinator(), kActorPattern, "municipality.coordinator");
     if (!parts.ok() || (*parts)[0] != id) {
       violations->Add("municipality.coordinator",
                       "must be an actor of this municipality, e.g. "
-                      "\"municipalities/" + std::string(id) + "/actors/3\"");
+                      "\"municipalities/" +
+                          std::string(id) + "/actors/3\"");
     }
   }
   if (!municipality.time_zone().empty() &&
@@ -71,7 +71,7 @@ std::string CoordinatorId(const v1::Municipality& municipality) {
   absl::string_view name = municipality.coordinator();
   const size_t slash = name.rfind('/');
   return slash == absl::string_view::npos ? ""
-                                         : std::string(name.substr(slash + 1));
+                                          : std::string(name.substr(slash + 1));
 }
 
 }  // namespace
@@ -82,9 +82,8 @@ std::string MunicipalityName(absl::string_view id) {
 
 absl::StatusOr<v1::Municipality> Municipalities::Load(absl::string_view id,
                                                       int64_t* version) {
-  ASSIGN_OR_RETURN(auto document,
-                   ctx_.store.Get(id, kMunicipalityCollection,
-                                  kMunicipalityDocumentId));
+  ASSIGN_OR_RETURN(auto document, ctx_.store.Get(id, kMunicipalityCollection,
+                                                 kMunicipalityDocumentId));
   if (!document.has_value()) {
     return ResourceNotFoundError(kResourceType, MunicipalityName(id));
   }
@@ -155,8 +154,9 @@ absl::StatusOr<v1::Municipality> Municipalities::Create(
   // The tenant list lives under its own hash tag, so it is updated after
   // the municipality; a retry with the same request_id repairs a crash in
   // between.
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   ctx_.pool.Run({"ZADD", ctx_.keys.MunicipalityIds(), "0", id}));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      ctx_.pool.Run({"ZADD", ctx_.keys.MunicipalityIds(), "0", id}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   return Load(id);
 }
@@ -172,8 +172,7 @@ absl::StatusOr<MunicipalityPage> Municipalities::List(
   MunicipalityPage page;
   std::vector<std::string> ids;
   if (principal.all_municipalities()) {
-    const std::string lower =
-        cursor.empty() ? "-" : absl::StrCat("(", cursor);
+    const std::string lower = cursor.empty() ? "-" : absl::StrCat("(", cursor);
     ASSIGN_OR_RETURN(
         redis::Reply reply,
         ctx_.pool.Run({"ZRANGEBYLEX", ctx_.keys.MunicipalityIds(), lower, "+",
@@ -206,10 +205,10 @@ absl::StatusOr<MunicipalityPage> Municipalities::List(
 absl::StatusOr<v1::Municipality> Municipalities::Update(
     const auth::Principal& principal, const v1::Municipality& patch,
     const google::protobuf::FieldMask& mask) {
-  ASSIGN_OR_RETURN(auto parts,
-                   api::ParseResourceName(patch.name(),
-                                          "municipalities/{municipality}",
-                                          "municipality.name"));
+  ASSIGN_OR_RETURN(
+      auto parts,
+      api::ParseResourceName(patch.name(), "municipalities/{municipality}",
+                             "municipality.name"));
   const std::string& id = parts[0];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, id));
   int64_t version = 0;
@@ -257,13 +256,13 @@ absl::StatusOr<v1::Municipality> Municipalities::Update(
   *payload.mutable_municipality() = updated;
   payload.mutable_municipality()->set_etag(store::EtagOf(version + 1));
   *payload.mutable_update_mask() = mask;
-  spec.event = events::MakeEvent(EventContextFor(principal), id,
-                                 updated.name(), payload, now);
+  spec.event = events::MakeEvent(EventContextFor(principal), id, updated.name(),
+                                 payload, now);
   ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Update(spec));
   if (result.outcome == store::WriteResult::Outcome::kMissing) {
-    return InvalidFieldError("municipality.coordinator",
-                             absl::StrCat(updated.coordinator(),
-                                          " does not exist"));
+    return InvalidFieldError(
+        "municipality.coordinator",
+        absl::StrCat(updated.coordinator(), " does not exist"));
   }
   RETURN_IF_ERROR(StoreOutcomeToStatus(result, kResourceType, updated.name()));
   return Load(id);
@@ -288,13 +287,13 @@ absl::Status Municipalities::Delete(const auth::Principal& principal,
   };
   const std::string coordinator = CoordinatorId(current);
   if (!coordinator.empty()) {
-    spec.remove_from_indexes.push_back(ctx_.keys.ActorReferences(
-        id, coordinator, kMunicipalityCollection));
+    spec.remove_from_indexes.push_back(
+        ctx_.keys.ActorReferences(id, coordinator, kMunicipalityCollection));
   }
   v1::MunicipalityDeleted payload;
   payload.set_name(current.name());
-  spec.event = events::MakeEvent(EventContextFor(principal), id,
-                                 current.name(), payload);
+  spec.event = events::MakeEvent(EventContextFor(principal), id, current.name(),
+                                 payload);
   ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Delete(spec));
   if (result.outcome == store::WriteResult::Outcome::kNotEmpty) {
     return PreconditionError(

@@ -3,11 +3,11 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_MUNICIPALITIES_H_
 #define BROBYGGER_SERVICES_REGISTRY_MUNICIPALITIES_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "brobygger/registry/v1/municipality.pb.h"
 #include "common/auth/principal.h"
 #include "google/protobuf/field_mask.pb.h"

@@ -18,17 +18,17 @@ absl::Status CheckReply(const absl::StatusOr<redis::Reply>& reply) {
 absl::Status NewcomerGrants::Grant(absl::string_view municipality,
                                    absl::string_view newcomer_id,
                                    absl::string_view volunteer) {
-  return CheckReply(pool_.Run({"SADD",
-                               keys_.NewcomerGrants(municipality, newcomer_id),
-                               std::string(volunteer)}));
+  return CheckReply(
+      pool_.Run({"SADD", keys_.NewcomerGrants(municipality, newcomer_id),
+                 std::string(volunteer)}));
 }
 
 absl::Status NewcomerGrants::Revoke(absl::string_view municipality,
                                     absl::string_view newcomer_id,
                                     absl::string_view volunteer) {
-  return CheckReply(pool_.Run({"SREM",
-                               keys_.NewcomerGrants(municipality, newcomer_id),
-                               std::string(volunteer)}));
+  return CheckReply(
+      pool_.Run({"SREM", keys_.NewcomerGrants(municipality, newcomer_id),
+                 std::string(volunteer)}));
 }
 
 absl::StatusOr<bool> NewcomerGrants::IsGranted(absl::string_view municipality,
@@ -42,8 +42,8 @@ absl::StatusOr<bool> NewcomerGrants::IsGranted(absl::string_view municipality,
 }
 
 absl::StatusOr<std::set<std::string>> NewcomerGrants::GrantedAmong(
-    absl::string_view municipality, const std::vector<std::string>& newcomer_ids,
-    absl::string_view volunteer) {
+    absl::string_view municipality,
+    const std::vector<std::string>& newcomer_ids, absl::string_view volunteer) {
   std::set<std::string> granted;
   if (newcomer_ids.empty()) return granted;
   std::vector<redis::Command> commands;

@@ -4,12 +4,12 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_NEWCOMER_GRANTS_H_
 #define BROBYGGER_SERVICES_REGISTRY_NEWCOMER_GRANTS_H_
 
-#include "absl/strings/string_view.h"
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/redis/redis_pool.h"
 #include "services/registry/registry_keys.h"
 
@@ -20,9 +20,11 @@ class NewcomerGrants {
   explicit NewcomerGrants(redis::RedisPool& pool) : pool_(pool) {}
 
   absl::Status Grant(absl::string_view municipality,
-                     absl::string_view newcomer_id, absl::string_view volunteer);
+                     absl::string_view newcomer_id,
+                     absl::string_view volunteer);
   absl::Status Revoke(absl::string_view municipality,
-                      absl::string_view newcomer_id, absl::string_view volunteer);
+                      absl::string_view newcomer_id,
+                      absl::string_view volunteer);
   // The ids among `newcomer_ids` that `volunteer` may see; one round trip.
   absl::StatusOr<std::set<std::string>> GrantedAmong(
       absl::string_view municipality,

@@ -37,8 +37,9 @@ absl::Status StoreOutcomeToStatus(const store::WriteResult& result,
     case Outcome::kNotEmpty:
       return PreconditionError(
           "REFERENCED", name,
-          absl::StrCat(name, " is still referenced by other resources; "
-                             "remove those references first"));
+          absl::StrCat(name,
+                       " is still referenced by other resources; "
+                       "remove those references first"));
   }
   return absl::InternalError("unknown store outcome");
 }

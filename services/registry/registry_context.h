@@ -3,10 +3,10 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_REGISTRY_CONTEXT_H_
 #define BROBYGGER_SERVICES_REGISTRY_REGISTRY_CONTEXT_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/auth/principal.h"
 #include "common/events/event_bus.h"
 #include "common/redis/redis_pool.h"

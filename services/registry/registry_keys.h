@@ -4,9 +4,9 @@
 #ifndef BROBYGGER_SERVICES_REGISTRY_REGISTRY_KEYS_H_
 #define BROBYGGER_SERVICES_REGISTRY_REGISTRY_KEYS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "common/redis/keys.h"
 
 namespace brobygger::registry {
@@ -27,7 +27,8 @@ class RegistryKeys {
   const redis::KeySpace& space() const { return keys_; }
 
   // Sorted set (score = id) of every document of a collection.
-  std::string AllIndex(absl::string_view m, absl::string_view collection) const {
+  std::string AllIndex(absl::string_view m,
+                       absl::string_view collection) const {
     return keys_.Key(m, {collection, "idx", "all"});
   }
   // Sorted set (score = id) of the documents with `field` == `value`.

@@ -19,16 +19,19 @@ class RegistryService final : public v1::RegistryService::Service {
 
   using Context = grpc::ServerContext;
 
-  grpc::Status CreateMunicipality(Context*, const v1::CreateMunicipalityRequest*,
+  grpc::Status CreateMunicipality(Context*,
+                                  const v1::CreateMunicipalityRequest*,
                                   v1::Municipality*) override;
   grpc::Status GetMunicipality(Context*, const v1::GetMunicipalityRequest*,
                                v1::Municipality*) override;
   grpc::Status ListMunicipalities(Context*,
                                   const v1::ListMunicipalitiesRequest*,
                                   v1::ListMunicipalitiesResponse*) override;
-  grpc::Status UpdateMunicipality(Context*, const v1::UpdateMunicipalityRequest*,
+  grpc::Status UpdateMunicipality(Context*,
+                                  const v1::UpdateMunicipalityRequest*,
                                   v1::Municipality*) override;
-  grpc::Status DeleteMunicipality(Context*, const v1::DeleteMunicipalityRequest*,
+  grpc::Status DeleteMunicipality(Context*,
+                                  const v1::DeleteMunicipalityRequest*,
                                   google::protobuf::Empty*) override;
 
   grpc::Status CreateActor(Context*, const v1::CreateActorRequest*,
@@ -42,15 +45,18 @@ class RegistryService final : public v1::RegistryService::Service {
   grpc::Status DeleteActor(Context*, const v1::DeleteActorRequest*,
                            google::protobuf::Empty*) override;
 
-  grpc::Status CreateContactPoint(Context*, const v1::CreateContactPointRequest*,
+  grpc::Status CreateContactPoint(Context*,
+                                  const v1::CreateContactPointRequest*,
                                   v1::ContactPoint*) override;
   grpc::Status GetContactPoint(Context*, const v1::GetContactPointRequest*,
                                v1::ContactPoint*) override;
   grpc::Status ListContactPoints(Context*, const v1::ListContactPointsRequest*,
                                  v1::ListContactPointsResponse*) override;
-  grpc::Status UpdateContactPoint(Context*, const v1::UpdateContactPointRequest*,
+  grpc::Status UpdateContactPoint(Context*,
+                                  const v1::UpdateContactPointRequest*,
                                   v1::ContactPoint*) override;
-  grpc::Status DeleteContactPoint(Context*, const v1::DeleteContactPointRequest*,
+  grpc::Status DeleteContactPoint(Context*,
+                                  const v1::DeleteContactPointRequest*,
                                   google::protobuf::Empty*) override;
   grpc::Status ResolveContact(Context*, const v1::ResolveContactRequest*,
                               v1::ResolveContactResponse*) override;

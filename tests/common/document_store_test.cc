@@ -40,9 +40,9 @@ class DocumentStoreTest : public ::testing::Test {
     spec.data = data;
     google::protobuf::StringValue payload;
     payload.set_value(data);
-    spec.event = events::MakeEvent({"test", "tester", ""}, "aalborg",
-                                   "municipalities/aalborg/things/" + id,
-                                   payload);
+    spec.event =
+        events::MakeEvent({"test", "tester", ""}, "aalborg",
+                          "municipalities/aalborg/things/" + id, payload);
     return spec;
   }
 

@@ -30,10 +30,10 @@ TEST(FieldMaskTest, CopiesOnlyMaskedFieldsAndReplacesLists) {
   patch.add_areas("C");
   patch.mutable_volunteer()->set_capacity(3);
   patch.mutable_volunteer()->set_former_refugee(true);
-  ASSERT_TRUE(ApplyFieldMask(Mask({"display_name", "areas",
-                                   "volunteer.capacity"}),
-                             patch, kRules, &target)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyFieldMask(Mask({"display_name", "areas", "volunteer.capacity"}),
+                     patch, kRules, &target)
+          .ok());
   EXPECT_EQ(target.display_name(), "New");
   EXPECT_EQ(target.description(), "kept");
   ASSERT_EQ(target.areas_size(), 1);

@@ -7,8 +7,8 @@ namespace brobygger::api {
 namespace {
 
 TEST(FilterTest, ParsesConjunctionWithQuotedAndBareValues) {
-  auto parsed =
-      ParseFilter(R"(kind = VOLUNTEER AND area = "Kærby Nord" AND name:"a \"b\"")");
+  auto parsed = ParseFilter(
+      R"(kind = VOLUNTEER AND area = "Kærby Nord" AND name:"a \"b\"")");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->size(), 3u);
   EXPECT_EQ((*parsed)[0].field, "kind");

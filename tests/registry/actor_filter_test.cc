@@ -49,7 +49,8 @@ TEST(ActorFilterTest, MatchesEveryRestrictionKind) {
   EXPECT_TRUE(Matches("parent = \"municipalities/aalborg/actors/2\""));
   EXPECT_TRUE(Matches("former_refugee = true"));
   EXPECT_FALSE(Matches("former_refugee = false"));
-  EXPECT_TRUE(Matches("kind = VOLUNTEER AND mother_tongue = ar AND area = Kærby"));
+  EXPECT_TRUE(
+      Matches("kind = VOLUNTEER AND mother_tongue = ar AND area = Kærby"));
 }
 
 TEST(ActorFilterTest, NameSearchIgnoresCaseAccentsAndDanishLetters) {
@@ -74,9 +75,9 @@ TEST(ActorFilterTest, AvailabilityUsesCopenhagenLocalTimeAcrossDst) {
 }
 
 TEST(ActorFilterTest, BadFiltersNameTheFilterField) {
-  for (const char* bad : {"colour = red", "kind = WIZARD",
-                          "former_refugee = maybe", "available_at = tuesday",
-                          "area: Kærby"}) {
+  for (const char* bad :
+       {"colour = red", "kind = WIZARD", "former_refugee = maybe",
+        "available_at = tuesday", "area: Kærby"}) {
     auto parsed = ParseActorFilter(bad);
     ASSERT_FALSE(parsed.ok()) << bad;
     auto violations = FieldViolationsOf(parsed.status());

@@ -53,11 +53,10 @@ TEST(ActorRulesTest, EveryOffendingFieldIsNamed) {
   window->mutable_end_time()->set_hours(18);
   actor.set_parent("actors/1");
   EXPECT_EQ(Fields(actor),
-            (std::set<std::string>{"actor.display_name", "actor.areas[1]",
-                                   "actor.languages[0].code",
-                                   "actor.volunteer.capacity",
-                                   "actor.availability[0].end_time",
-                                   "actor.parent"}));
+            (std::set<std::string>{
+                "actor.display_name", "actor.areas[1]",
+                "actor.languages[0].code", "actor.volunteer.capacity",
+                "actor.availability[0].end_time", "actor.parent"}));
 }
 
 TEST(ActorRulesTest, ProfilesBelongToTheirKinds) {
@@ -66,8 +65,8 @@ TEST(ActorRulesTest, ProfilesBelongToTheirKinds) {
   ngo.set_display_name("Dansk Røde Kors");
   ngo.mutable_volunteer()->set_capacity(1);
   ngo.mutable_newcomer()->set_first_name("x");
-  EXPECT_EQ(Fields(ngo), (std::set<std::string>{"actor.volunteer",
-                                                "actor.newcomer"}));
+  EXPECT_EQ(Fields(ngo),
+            (std::set<std::string>{"actor.volunteer", "actor.newcomer"}));
   v1::Actor volunteer = Volunteer();
   volunteer.clear_volunteer();
   EXPECT_EQ(Fields(volunteer), std::set<std::string>{"actor.volunteer"});
@@ -84,17 +83,19 @@ TEST(ActorRulesTest, NewcomerChildrenMustBeChildren) {
   newcomer.mutable_newcomer()->mutable_arrival_date()->set_day(30);
   NormalizeActor(&newcomer);
   EXPECT_EQ(newcomer.display_name(), "Yonas");
-  EXPECT_EQ(Fields(newcomer),
-            (std::set<std::string>{"actor.newcomer.arrival_date",
-                                   "actor.newcomer.household.children_ages[1]"}));
+  EXPECT_EQ(
+      Fields(newcomer),
+      (std::set<std::string>{"actor.newcomer.arrival_date",
+                             "actor.newcomer.household.children_ages[1]"}));
 }
 
 TEST(ActorRulesTest, LimitsAreEnforced) {
   v1::Actor actor = Volunteer();
   actor.set_display_name(std::string(kMaxDisplayName + 1, 'x'));
-  for (int i = 0; i <= kMaxTags; ++i) actor.add_competences("tag" + std::to_string(i));
-  EXPECT_EQ(Fields(actor), (std::set<std::string>{"actor.display_name",
-                                                  "actor.competences"}));
+  for (int i = 0; i <= kMaxTags; ++i)
+    actor.add_competences("tag" + std::to_string(i));
+  EXPECT_EQ(Fields(actor),
+            (std::set<std::string>{"actor.display_name", "actor.competences"}));
 }
 
 TEST(ActorRulesTest, NormalizeLowercasesAndDeduplicatesTags) {
@@ -122,10 +123,10 @@ TEST(ActorRulesTest, DuplicateKeysFoldNamesAndAreas) {
 }
 
 TEST(ActorRulesTest, SectorsSplitMunicipalityFromCivilSociety) {
-  EXPECT_EQ(SectorOf(v1::ACTOR_KIND_MUNICIPAL_DEPARTMENT), v1::SECTOR_MUNICIPAL);
+  EXPECT_EQ(SectorOf(v1::ACTOR_KIND_MUNICIPAL_DEPARTMENT),
+            v1::SECTOR_MUNICIPAL);
   EXPECT_EQ(SectorOf(v1::ACTOR_KIND_MUNICIPAL_EMPLOYEE), v1::SECTOR_MUNICIPAL);
-  EXPECT_EQ(SectorOf(v1::ACTOR_KIND_FAITH_COMMUNITY),
-            v1::SECTOR_CIVIL_SOCIETY);
+  EXPECT_EQ(SectorOf(v1::ACTOR_KIND_FAITH_COMMUNITY), v1::SECTOR_CIVIL_SOCIETY);
   EXPECT_EQ(SectorOf(v1::ACTOR_KIND_VOLUNTEER), v1::SECTOR_CIVIL_SOCIETY);
   EXPECT_TRUE(IsOrganisation(v1::ACTOR_KIND_NGO_BRANCH));
   EXPECT_FALSE(IsOrganisation(v1::ACTOR_KIND_VOLUNTEER));

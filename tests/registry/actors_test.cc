@@ -20,7 +20,8 @@ google::protobuf::FieldMask Mask(std::initializer_list<const char*> paths) {
 }
 
 TEST_F(ActorsTest, CreateAssignsNameEtagAndPublishesEvent) {
-  v1::Actor created = MustCreate(Coordinator(), Organisation("Røde Kors Aalborg"));
+  v1::Actor created =
+      MustCreate(Coordinator(), Organisation("Røde Kors Aalborg"));
   EXPECT_EQ(created.name(), "municipalities/aalborg/actors/1");
   EXPECT_EQ(created.etag(), "\"1\"");
   EXPECT_TRUE(created.has_create_time());
@@ -37,7 +38,8 @@ TEST_F(ActorsTest, CreateAssignsNameEtagAndPublishesEvent) {
 TEST_F(ActorsTest, ProbableDuplicateIsRefusedUnlessConfirmed) {
   v1::Actor first = MustCreate(Coordinator(), Organisation("Kærby Madklub"));
   v1::Actor again = Organisation("KAERBY  madklub");
-  auto refused = registry_->actors().Create(Coordinator(), "aalborg", again, {});
+  auto refused =
+      registry_->actors().Create(Coordinator(), "aalborg", again, {});
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(refused.status().message().find(first.name()), std::string::npos);
   auto confirmed = registry_->actors().Create(Coordinator(), "aalborg", again,
@@ -47,13 +49,12 @@ TEST_F(ActorsTest, ProbableDuplicateIsRefusedUnlessConfirmed) {
 }
 
 TEST_F(ActorsTest, SameRequestIdCreatesOnce) {
-  CreateActorOptions options{.request_id = "7f1c2a54-0d3e-4d59-9f0e-2b4a3c1d5e6f"};
-  auto first = registry_->actors().Create(Coordinator(), "aalborg",
-                                          Organisation("Frivilligcenter"),
-                                          options);
-  auto second = registry_->actors().Create(Coordinator(), "aalborg",
-                                           Organisation("Frivilligcenter"),
-                                           options);
+  CreateActorOptions options{.request_id =
+                                 "7f1c2a54-0d3e-4d59-9f0e-2b4a3c1d5e6f"};
+  auto first = registry_->actors().Create(
+      Coordinator(), "aalborg", Organisation("Frivilligcenter"), options);
+  auto second = registry_->actors().Create(
+      Coordinator(), "aalborg", Organisation("Frivilligcenter"), options);
   ASSERT_TRUE(first.ok() && second.ok()) << second.status();
   EXPECT_EQ(first->name(), second->name());
   auto page = registry_->actors().List(Coordinator(), "aalborg", 50, "", "");
@@ -64,7 +65,8 @@ TEST_F(ActorsTest, SameRequestIdCreatesOnce) {
 TEST_F(ActorsTest, UnknownAreaAndMissingParentAreNamedFields) {
   v1::Actor actor = VolunteerActor("Ali", "municipalities/aalborg/actors/404");
   actor.add_areas("Atlantis");
-  auto created = registry_->actors().Create(Coordinator(), "aalborg", actor, {});
+  auto created =
+      registry_->actors().Create(Coordinator(), "aalborg", actor, {});
   ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   auto violations = FieldViolationsOf(created.status());
   ASSERT_EQ(violations.size(), 1u);  // areas are checked before references
@@ -79,19 +81,18 @@ TEST_F(ActorsTest, UnknownAreaAndMissingParentAreNamedFields) {
 
 TEST_F(ActorsTest, NgoAppManagesOnlyItsOwnOrganisation) {
   v1::Actor redcross = MustCreate(Coordinator(), Organisation("Røde Kors"));
-  v1::Actor church = MustCreate(Coordinator(),
-                                Organisation("Budolfi Kirke",
-                                             v1::ACTOR_KIND_FAITH_COMMUNITY));
+  v1::Actor church =
+      MustCreate(Coordinator(),
+                 Organisation("Budolfi Kirke", v1::ACTOR_KIND_FAITH_COMMUNITY));
   const auth::Principal app = NgoApp(redcross.name());
-  auto own = registry_->actors().Create(app, "aalborg",
-                                        VolunteerActor("Hana", redcross.name()),
-                                        {});
+  auto own = registry_->actors().Create(
+      app, "aalborg", VolunteerActor("Hana", redcross.name()), {});
   ASSERT_TRUE(own.ok()) << own.status();
   auto foreign = registry_->actors().Create(
       app, "aalborg", VolunteerActor("Omar", church.name()), {});
   EXPECT_EQ(foreign.status().code(), absl::StatusCode::kPermissionDenied);
-  auto newcomer = registry_->actors().Create(app, "aalborg",
-                                             NewcomerActor("Yonas"), {});
+  auto newcomer =
+      registry_->actors().Create(app, "aalborg", NewcomerActor("Yonas"), {});
   EXPECT_EQ(newcomer.status().code(), absl::StatusCode::kPermissionDenied);
 
   // It cannot move its volunteer to another organisation either.
@@ -130,8 +131,8 @@ TEST_F(ActorsTest, StaleEtagIsAborted) {
                   .Update(Coordinator(), patch, Mask({"description"}))
                   .ok());
   patch.set_description("second, from a stale copy");
-  auto stale = registry_->actors().Update(Coordinator(), patch,
-                                          Mask({"description"}));
+  auto stale =
+      registry_->actors().Update(Coordinator(), patch, Mask({"description"}));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
 }
 
@@ -195,23 +196,27 @@ TEST_F(ActorsTest, ReferencedActorCannotBeDeleted) {
   v1::Actor redcross = MustCreate(Coordinator(), Organisation("Røde Kors"));
   v1::Actor volunteer =
       MustCreate(Coordinator(), VolunteerActor("Hana", redcross.name()));
-  absl::Status refused = registry_->actors().Delete(Coordinator(),
-                                                    redcross.name(), "");
+  absl::Status refused =
+      registry_->actors().Delete(Coordinator(), redcross.name(), "");
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.message().find("actors/2"), std::string::npos)
       << refused.message();
-  ASSERT_TRUE(registry_->actors().Delete(Coordinator(), volunteer.name(), "").ok());
-  EXPECT_TRUE(registry_->actors().Delete(Coordinator(), redcross.name(), "").ok());
+  ASSERT_TRUE(
+      registry_->actors().Delete(Coordinator(), volunteer.name(), "").ok());
+  EXPECT_TRUE(
+      registry_->actors().Delete(Coordinator(), redcross.name(), "").ok());
 }
 
 TEST_F(ActorsTest, DeletingANewcomerErasesAndPublishesErasure) {
   v1::Actor newcomer = MustCreate(Caseworker(), NewcomerActor("Yonas"));
   ASSERT_TRUE(registry_->grants().Grant("aalborg", "1", "someone").ok());
-  ASSERT_TRUE(registry_->actors().Delete(Caseworker(), newcomer.name(), "").ok());
-  EXPECT_EQ(registry_->actors().Get(Caseworker(), newcomer.name()).status().code(),
-            absl::StatusCode::kNotFound);
-  for (const char* key : {"registry:{aalborg}:actor:1",
-                          "registry:{aalborg}:actor:grants:1"}) {
+  ASSERT_TRUE(
+      registry_->actors().Delete(Caseworker(), newcomer.name(), "").ok());
+  EXPECT_EQ(
+      registry_->actors().Get(Caseworker(), newcomer.name()).status().code(),
+      absl::StatusCode::kNotFound);
+  for (const char* key :
+       {"registry:{aalborg}:actor:1", "registry:{aalborg}:actor:grants:1"}) {
     EXPECT_EQ(pool_->Run({"EXISTS", key})->integer, 0) << key;
   }
   auto events = Events("aalborg");
@@ -226,17 +231,22 @@ TEST_F(ActorsTest, DeletingANewcomerErasesAndPublishesErasure) {
 
 TEST_F(ActorsTest, OtherMunicipalitiesAreIsolated) {
   v1::Actor actor = MustCreate(Coordinator(), Organisation("Røde Kors"));
-  EXPECT_EQ(registry_->actors().Get(Coordinator("kolding"), actor.name())
-                .status().code(),
+  EXPECT_EQ(registry_->actors()
+                .Get(Coordinator("kolding"), actor.name())
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(registry_->actors()
                 .List(Coordinator("kolding"), "aalborg", 10, "", "")
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(registry_->actors()
-                .Create(Coordinator("kolding"), "aalborg", Organisation("X"), {})
-                .status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      registry_->actors()
+          .Create(Coordinator("kolding"), "aalborg", Organisation("X"), {})
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(ActorsTest, ListUsesIndexesAndPagesStably) {
@@ -255,11 +265,10 @@ TEST_F(ActorsTest, ListUsesIndexesAndPagesStably) {
     cursor = page->next_cursor;
   } while (!cursor.empty());
   EXPECT_EQ(seen.size(), 10u);
-  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(),
-                             [](const std::string& a, const std::string& b) {
-                               return a.size() < b.size() ||
-                                      (a.size() == b.size() && a < b);
-                             }));
+  EXPECT_TRUE(std::is_sorted(
+      seen.begin(), seen.end(), [](const std::string& a, const std::string& b) {
+        return a.size() < b.size() || (a.size() == b.size() && a < b);
+      }));
 }
 
 }  // namespace

@@ -46,29 +46,34 @@ class RegistryFixture : public ::testing::Test {
   }
 
   static auth::Principal Operator() {
-    return {.subject = "ops", .role = auth::Role::kOperator,
+    return {.subject = "ops",
+            .role = auth::Role::kOperator,
             .municipalities = {"*"}};
   }
   static auth::Principal Coordinator(std::string municipality = "aalborg") {
-    return {.subject = "coordinator-1", .role = auth::Role::kCoordinator,
+    return {.subject = "coordinator-1",
+            .role = auth::Role::kCoordinator,
             .municipalities = {std::move(municipality)}};
   }
   static auth::Principal Caseworker() {
-    return {.subject = "caseworker-1", .role = auth::Role::kCaseworker,
+    return {.subject = "caseworker-1",
+            .role = auth::Role::kCaseworker,
             .municipalities = {"aalborg"}};
   }
   static auth::Principal NgoApp(std::string organisation) {
-    return {.subject = "redcross-app", .role = auth::Role::kNgoApp,
+    return {.subject = "redcross-app",
+            .role = auth::Role::kNgoApp,
             .municipalities = {"aalborg"},
             .organisation = std::move(organisation)};
   }
   static auth::Principal Volunteer(std::string actor_name) {
-    return {.subject = std::move(actor_name), .role = auth::Role::kVolunteer,
+    return {.subject = std::move(actor_name),
+            .role = auth::Role::kVolunteer,
             .municipalities = {"aalborg"}};
   }
 
-  static v1::Actor Organisation(const std::string& name,
-                                v1::ActorKind kind = v1::ACTOR_KIND_NGO_BRANCH) {
+  static v1::Actor Organisation(
+      const std::string& name, v1::ActorKind kind = v1::ACTOR_KIND_NGO_BRANCH) {
     v1::Actor actor;
     actor.set_kind(kind);
     actor.set_display_name(name);
@@ -104,8 +109,8 @@ class RegistryFixture : public ::testing::Test {
   }
 
   v1::Actor MustCreate(const auth::Principal& principal, v1::Actor actor) {
-    auto created = registry_->actors().Create(principal, "aalborg",
-                                              std::move(actor), {});
+    auto created =
+        registry_->actors().Create(principal, "aalborg", std::move(actor), {});
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Actor();
   }
