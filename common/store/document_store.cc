@@ -124,8 +124,9 @@ absl::StatusOr<WriteResult> DocumentStore::Write(absl::string_view op,
   const bool has_request = !spec.request_key.empty();
   const std::string stream = keys_.EventStream(spec.municipality);
 
+  const bool has_trail = !spec.event_trail.empty();
   std::vector<std::string> keys = {doc, has_request ? spec.request_key : doc,
-                                   stream};
+                                   stream, has_trail ? spec.event_trail : doc};
   for (const auto& key : spec.must_exist) keys.push_back(key);
   for (const auto& key : spec.must_be_empty) keys.push_back(key);
   for (const auto& claim : spec.take_claims) keys.push_back(claim.key);
@@ -163,6 +164,9 @@ absl::StatusOr<WriteResult> DocumentStore::Write(absl::string_view op,
   for (const auto& entry : spec.add_to_indexes) {
     args.push_back(FormatScore(entry.score));
   }
+  args.push_back(has_trail ? "1" : "0");
+  args.push_back(spec.erase_event_trail ? "1" : "0");
+  args.push_back(absl::StrCat(kMaxEventTrail));
 
   auto reply = WriteScript().Run(pool_, keys, args);
   if (!reply.ok()) return reply.status();

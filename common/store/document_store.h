@@ -27,6 +27,10 @@
 
 namespace brobygger::store {
 
+// At most this many event ids are kept per event trail; older entries are
+// long trimmed from the stream by its retention.
+inline constexpr int kMaxEventTrail = 10000;
+
 struct Document {
   std::string id;
   std::string data;
@@ -77,6 +81,14 @@ struct WriteSpec {
   std::vector<std::string> also_delete;
   // The event describing the change, published in the same step.
   std::optional<brobygger::events::v1::Event> event;
+  // When set, the stream id of the published event is appended to this
+  // list (capped at kMaxEventTrail ids), so the events about a resource can
+  // be found again.
+  std::string event_trail;
+  // Delete only: removes every stream entry listed in `event_trail` from the
+  // event stream, then the list, before publishing `event`. This is how an
+  // erasure takes back the personal data that earlier events carried.
+  bool erase_event_trail = false;
 };
 
 struct WriteResult {

@@ -2,14 +2,15 @@
 
 namespace brobygger::store {
 
-// KEYS: doc, request key, stream, then the lists described by ARGV[12..18]
-// in this order: must_exist, must_be_empty, take-claim hashes,
+// KEYS: doc, request key, stream, event trail, then the lists described by
+// ARGV[12..18] in this order: must_exist, must_be_empty, take-claim hashes,
 // release-claim hashes, indexes to add to, indexes to remove from, keys to
 // delete.
 // ARGV: op, id, expected version, data, request ttl seconds (0 = none),
 // advisory claims ('1'), has event ('1'), event id, event type, event
 // bytes, stream maxlen, the seven list lengths, then the take-claim
-// fields, the release-claim fields and the index scores.
+// fields, the release-claim fields, the index scores, and last: has event
+// trail ('1'), erase event trail ('1'), trail cap.
 //
 // The script is appended to events::kLuaPublishEvent, which defines
 // publish_event().
@@ -26,9 +27,9 @@ local advisory = ARGV[6] == '1'
 local has_event = ARGV[7] == '1'
 local n = {}
 for i = 1, 7 do n[i] = tonumber(ARGV[11 + i]) end
-local doc, request_key, stream = KEYS[1], KEYS[2], KEYS[3]
+local doc, request_key, stream, trail = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
-local key_at = 4
+local key_at = 5
 local function take_keys(count)
   local out = {}
   for i = 1, count do out[i] = KEYS[key_at]; key_at = key_at + 1 end
@@ -51,6 +52,9 @@ end
 local take_fields = take_args(n[3])
 local release_fields = take_args(n[4])
 local scores = take_args(n[5])
+local has_trail = ARGV[arg_at] == '1'
+local erase_trail = ARGV[arg_at + 1] == '1'
+local trail_cap = tonumber(ARGV[arg_at + 2])
 
 -- Checks.
 if request_ttl > 0 then
@@ -102,8 +106,18 @@ end
 if request_ttl > 0 then
   redis.call('SET', request_key, id, 'EX', request_ttl)
 end
+if has_trail and erase_trail then
+  for _, entry_id in ipairs(redis.call('LRANGE', trail, 0, -1)) do
+    redis.call('XDEL', stream, entry_id)
+  end
+  redis.call('DEL', trail)
+end
 if has_event then
-  publish_event(stream, ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+  local entry_id = publish_event(stream, ARGV[8], ARGV[9], ARGV[10], ARGV[11])
+  if has_trail and not erase_trail then
+    redis.call('RPUSH', trail, entry_id)
+    redis.call('LTRIM', trail, -trail_cap, -1)
+  end
 end
 return {'OK', id, tostring(version)}
 )lua";

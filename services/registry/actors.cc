@@ -307,6 +307,9 @@ absl::StatusOr<v1::Actor> Actors::Create(const auth::Principal& principal,
         {ctx_.keys.ActorDuplicateClaims(municipality), key});
   }
   spec.claims_advisory = options.allow_duplicate;
+  if (actor.kind() == v1::ACTOR_KIND_NEWCOMER) {
+    spec.event_trail = ctx_.keys.NewcomerEventTrail(municipality, id);
+  }
   v1::ActorCreated payload;
   *payload.mutable_actor() = WithEtag(actor, 1);
   spec.event = events::MakeEvent(EventContextFor(principal, options.request_id),
@@ -526,6 +529,9 @@ absl::StatusOr<v1::Actor> Actors::Update(
     }
     // Renames never fail on a look-alike; only creates ask for confirmation.
     spec.claims_advisory = true;
+    if (updated.kind() == v1::ACTOR_KIND_NEWCOMER) {
+      spec.event_trail = ctx_.keys.NewcomerEventTrail(municipality, id);
+    }
     v1::ActorUpdated payload;
     *payload.mutable_actor() = WithEtag(updated, current.version + 1);
     *payload.mutable_update_mask() = mask;
@@ -612,6 +618,9 @@ absl::Status Actors::Delete(const auth::Principal& principal,
 
     const bool newcomer = current.actor.kind() == v1::ACTOR_KIND_NEWCOMER;
     if (newcomer) {
+      // Earlier events carried the newcomer's profile: take them back too.
+      spec.event_trail = ctx_.keys.NewcomerEventTrail(municipality, id);
+      spec.erase_event_trail = true;
       v1::NewcomerErased payload;
       payload.set_name(std::string(name));
       spec.event = events::MakeEvent(EventContextFor(principal), municipality,

@@ -59,6 +59,12 @@ class RegistryKeys {
                              absl::string_view newcomer_id) const {
     return keys_.Key(m, {"actor", "grants", newcomer_id});
   }
+  // List of the stream ids of the events about a newcomer, which carry
+  // personal data; erasure deletes them from the stream.
+  std::string NewcomerEventTrail(absl::string_view m,
+                                 absl::string_view newcomer_id) const {
+    return keys_.Key(m, {"actor", "trail", newcomer_id});
+  }
   // Stream of reads of newcomers' personal data.
   std::string AuditLog(absl::string_view m) const {
     return keys_.Key(m, {"audit"});

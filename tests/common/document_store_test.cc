@@ -194,6 +194,39 @@ TEST_F(DocumentStoreTest, DeleteRemovesIndexesAndOwnClaimsOnly) {
   EXPECT_EQ(StreamLength(), 2);
 }
 
+TEST_F(DocumentStoreTest, ErasingTheEventTrailDeletesItsEventsFromTheStream) {
+  WriteSpec create = Spec("1", "personal");
+  create.event_trail = "test:{aalborg}:trail:1";
+  ASSERT_EQ(store_->Create(create)->outcome, Outcome::kOk);
+  WriteSpec other = Spec("2", "not personal");
+  ASSERT_EQ(store_->Create(other)->outcome, Outcome::kOk);
+  WriteSpec update = Spec("1", "more personal");
+  update.expected_version = 1;
+  update.event_trail = "test:{aalborg}:trail:1";
+  ASSERT_EQ(store_->Update(update)->outcome, Outcome::kOk);
+  EXPECT_EQ(StreamLength(), 3);
+  EXPECT_EQ(pool_->Run({"LLEN", "test:{aalborg}:trail:1"})->integer, 2);
+
+  WriteSpec erase = Spec("1", "erased");
+  erase.expected_version = 2;
+  erase.event_trail = "test:{aalborg}:trail:1";
+  erase.erase_event_trail = true;
+  ASSERT_EQ(store_->Delete(erase)->outcome, Outcome::kOk);
+  // Left: the other document's event and the erasure event.
+  auto entries = pool_->Run({"XRANGE", "test:{aalborg}:events", "-", "+"});
+  ASSERT_EQ(entries->elements.size(), 2u);
+  std::vector<std::string> types;
+  for (const auto& entry : entries->elements) {
+    const auto& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "id") types.push_back(fields[i + 1].str);
+    }
+  }
+  EXPECT_EQ(types,
+            (std::vector<std::string>{other.event->id(), erase.event->id()}));
+  EXPECT_FALSE(Exists("test:{aalborg}:trail:1"));
+}
+
 TEST_F(DocumentStoreTest, ScanPagesByScoreInBothDirections) {
   for (int i = 1; i <= 5; ++i) {
     WriteSpec spec = Spec(std::to_string(i), "x");

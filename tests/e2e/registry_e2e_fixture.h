@@ -42,6 +42,8 @@ using RegistryStub = rv1::RegistryService::Stub;
 // Every call carries a deadline: a hung service fails the test instead of
 // hanging it.
 inline constexpr absl::Duration kCallTimeout = absl::Seconds(5);
+// The registries of these tests drain for this long on SIGTERM.
+inline constexpr absl::Duration kDrainTimeout = absl::Seconds(3);
 
 // One unary call with `token` (none if empty) and a deadline. Errors come
 // back as absl::Status with their google.rpc details as payloads, so
@@ -159,7 +161,8 @@ class RegistryE2eTest : public ::testing::Test {
     ServiceProcess::Options options;
     options.binary = ServiceProcess::BinaryPath("registry");
     options.redis_port = redis_->port();
-    options.extra_args = {"--drain_timeout=3s"};
+    options.extra_args = {
+        absl::StrCat("--drain_timeout=", absl::FormatDuration(kDrainTimeout))};
     return options;
   }
 

@@ -209,6 +209,13 @@ TEST_F(ActorsTest, ReferencedActorCannotBeDeleted) {
 
 TEST_F(ActorsTest, DeletingANewcomerErasesAndPublishesErasure) {
   v1::Actor newcomer = MustCreate(Caseworker(), NewcomerActor("Yonas"));
+  MustCreate(Coordinator(), Organisation("Røde Kors"));
+  v1::Actor patch;
+  patch.set_name(newcomer.name());
+  patch.mutable_newcomer()->add_needs("doctor");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("newcomer.needs");
+  ASSERT_TRUE(registry_->actors().Update(Caseworker(), patch, mask).ok());
   ASSERT_TRUE(registry_->grants().Grant("aalborg", "1", "someone").ok());
   ASSERT_TRUE(
       registry_->actors().Delete(Caseworker(), newcomer.name(), "").ok());
@@ -223,6 +230,18 @@ TEST_F(ActorsTest, DeletingANewcomerErasesAndPublishesErasure) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().type(), "brobygger.registry.v1.NewcomerErased");
   EXPECT_EQ(events.back().resource(), newcomer.name());
+  // The events that carried the profile are gone from the bus; only the
+  // erasure itself names the newcomer.
+  for (const auto& event : events) {
+    if (event.resource() == newcomer.name()) {
+      EXPECT_EQ(event.type(), "brobygger.registry.v1.NewcomerErased");
+    }
+  }
+  EXPECT_EQ(pool_->Run({"EXISTS", "registry:{aalborg}:actor:trail:1"})->integer,
+            0);
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const auto& e) {
+    return e.type() == "brobygger.registry.v1.ActorCreated";
+  }));  // the organisation's event stays
   // The name is free again: no duplicate claim is left behind.
   EXPECT_TRUE(registry_->actors()
                   .Create(Caseworker(), "aalborg", NewcomerActor("Yonas"), {})

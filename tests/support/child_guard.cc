@@ -12,8 +12,9 @@ namespace {
 constexpr int kMaxChildren = 64;
 std::atomic<pid_t> children[kMaxChildren];
 
-constexpr int kFatalSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-                                 SIGTERM, SIGINT,  SIGHUP, SIGQUIT};
+// SIGPIPE included: a test whose output pipe closes (`| head`) dies of it.
+constexpr int kFatalSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE,  SIGILL,
+                                 SIGTERM, SIGINT,  SIGHUP, SIGQUIT, SIGPIPE};
 constexpr int kSignalCount = sizeof(kFatalSignals) / sizeof(kFatalSignals[0]);
 struct sigaction previous_actions[kSignalCount];
 
@@ -42,7 +43,10 @@ void InstallHandlersOnce() {
     // itself, which may be another test framework's handler.
     action.sa_flags = SA_NODEFER;
     for (int i = 0; i < kSignalCount; ++i) {
-      sigaction(kFatalSignals[i], &action, &previous_actions[i]);
+      sigaction(kFatalSignals[i], nullptr, &previous_actions[i]);
+      // An ignored signal does not end the process: leave it ignored.
+      if (previous_actions[i].sa_handler == SIG_IGN) continue;
+      sigaction(kFatalSignals[i], &action, nullptr);
     }
   });
 }

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -169,9 +170,12 @@ std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
   // restarts the service needs the channel back within a fraction of a
   // second.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
-  return grpc::CreateCustomChannel(address(),
+  // Despite its name, the time one connection attempt may take.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 2000);
+  // The address is a literal: "ipv4:" resolves it statically, so the
+  // failed connects while the service starts trigger no DNS re-resolution.
+  return grpc::CreateCustomChannel(absl::StrCat("ipv4:", address()),
                                    grpc::InsecureChannelCredentials(), args);
 }
 
@@ -247,6 +251,13 @@ bool ServiceProcess::Exited(std::string* description) {
   return true;
 }
 
+void ServiceProcess::ConnectBriefly() {
+  // A failed call does not wait for the channel to reconnect, and nothing
+  // else drives the connection attempt forward in this process (gRPC's
+  // backup poller runs every 5 s). WaitForConnected does, for a moment.
+  channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + kPollInterval));
+}
+
 absl::Status ServiceProcess::WaitReady() {
   const absl::Time deadline = absl::Now() + options_.start_timeout;
   std::string last = "no answer yet";
@@ -257,6 +268,7 @@ absl::Status ServiceProcess::WaitReady() {
                                               " during start-up on ", address(),
                                               ". Log tail:\n", LogTail()));
     }
+    ConnectBriefly();
     absl::StatusOr<bool> serving = IsServing(channel_, "");
     if (serving.ok() && *serving) return absl::OkStatus();
     last = serving.ok() ? "NOT_SERVING (is Redis reachable?)"
@@ -275,6 +287,7 @@ absl::Status ServiceProcess::WaitForHealth(const std::string& service_name,
   const absl::Time deadline = absl::Now() + timeout;
   std::string last = "no answer yet";
   while (true) {
+    ConnectBriefly();
     absl::StatusOr<bool> answer = IsServing(channel_, service_name);
     // A failed call (e.g. UNAVAILABLE while nothing listens) is no answer
     // either way: only a reported status counts.

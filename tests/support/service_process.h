@@ -108,6 +108,8 @@ class ServiceProcess {
   ServiceProcess(Options options, std::string dir);
   absl::Status Launch();
   absl::Status WaitReady();
+  // Lets the channel (re)connect for up to one poll interval.
+  void ConnectBriefly();
   // Non-blocking: true (and pid_ = -1) if the process has exited; fills
   // `description` with how.
   bool Exited(std::string* description);
