@@ -42,15 +42,17 @@ TEST_F(ActorsTest, ProbableDuplicateIsRefusedUnlessConfirmed) {
       registry_->actors().Create(Coordinator(), "aalborg", again, {});
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(refused.status().message().find(first.name()), std::string::npos);
-  auto confirmed = registry_->actors().Create(Coordinator(), "aalborg", again,
-                                              {.allow_duplicate = true});
+  CreateActorOptions confirm;
+  confirm.allow_duplicate = true;
+  auto confirmed =
+      registry_->actors().Create(Coordinator(), "aalborg", again, confirm);
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   EXPECT_NE(confirmed->name(), first.name());
 }
 
 TEST_F(ActorsTest, SameRequestIdCreatesOnce) {
-  CreateActorOptions options{.request_id =
-                                 "7f1c2a54-0d3e-4d59-9f0e-2b4a3c1d5e6f"};
+  CreateActorOptions options;
+  options.request_id = "7f1c2a54-0d3e-4d59-9f0e-2b4a3c1d5e6f";
   auto first = registry_->actors().Create(
       Coordinator(), "aalborg", Organisation("Frivilligcenter"), options);
   auto second = registry_->actors().Create(

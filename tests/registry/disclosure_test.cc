@@ -6,9 +6,11 @@ namespace brobygger::registry {
 namespace {
 
 auth::Principal As(auth::Role role) {
-  return auth::Principal{.subject = "municipalities/aalborg/actors/9",
-                         .role = role,
-                         .municipalities = {"aalborg"}};
+  auth::Principal principal;
+  principal.subject = "municipalities/aalborg/actors/9";
+  principal.role = role;
+  principal.municipalities = {"aalborg"};
+  return principal;
 }
 
 v1::Actor Newcomer(bool data_sharing) {

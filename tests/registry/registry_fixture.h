@@ -45,31 +45,33 @@ class RegistryFixture : public ::testing::Test {
                     .ok());
   }
 
+  static auth::Principal MakePrincipal(std::string subject, auth::Role role,
+                                       std::string municipality,
+                                       std::string organisation = "") {
+    auth::Principal principal;
+    principal.subject = std::move(subject);
+    principal.role = role;
+    principal.municipalities = {std::move(municipality)};
+    principal.organisation = std::move(organisation);
+    return principal;
+  }
   static auth::Principal Operator() {
-    return {.subject = "ops",
-            .role = auth::Role::kOperator,
-            .municipalities = {"*"}};
+    return MakePrincipal("ops", auth::Role::kOperator, "*");
   }
   static auth::Principal Coordinator(std::string municipality = "aalborg") {
-    return {.subject = "coordinator-1",
-            .role = auth::Role::kCoordinator,
-            .municipalities = {std::move(municipality)}};
+    return MakePrincipal("coordinator-1", auth::Role::kCoordinator,
+                         std::move(municipality));
   }
   static auth::Principal Caseworker() {
-    return {.subject = "caseworker-1",
-            .role = auth::Role::kCaseworker,
-            .municipalities = {"aalborg"}};
+    return MakePrincipal("caseworker-1", auth::Role::kCaseworker, "aalborg");
   }
   static auth::Principal NgoApp(std::string organisation) {
-    return {.subject = "redcross-app",
-            .role = auth::Role::kNgoApp,
-            .municipalities = {"aalborg"},
-            .organisation = std::move(organisation)};
+    return MakePrincipal("redcross-app", auth::Role::kNgoApp, "aalborg",
+                         std::move(organisation));
   }
   static auth::Principal Volunteer(std::string actor_name) {
-    return {.subject = std::move(actor_name),
-            .role = auth::Role::kVolunteer,
-            .municipalities = {"aalborg"}};
+    return MakePrincipal(std::move(actor_name), auth::Role::kVolunteer,
+                         "aalborg");
   }
 
   static v1::Actor Organisation(
