@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -14,15 +15,13 @@
 #include "common/status/macros.h"
 #include "common/store/etag.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/registry/actor_filter.h"
 #include "services/registry/actor_rules.h"
 #include "services/registry/disclosure.h"
+#include "services/registry/resource_io.h"
 
 namespace brobygger::registry {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 constexpr char kResourceType[] = "brobygger.registry.v1.Actor";
 constexpr char kActorPattern[] = "municipalities/{municipality}/actors/{actor}";
@@ -33,24 +32,12 @@ constexpr const char* kReferencingCollections[] = {
 // A List call examines at most this many actors, then returns what it has
 // with a page token, so a very selective filter cannot make one call slow.
 constexpr int kMaxScannedPerList = 5000;
-constexpr int kMaxWriteAttempts = 5;
 
 const api::FieldMaskRules& UpdateRules() {
   static const auto* rules = new api::FieldMaskRules{
       .output_only = {"name", "etag", "create_time", "update_time", "view"},
       .immutable = {"kind"}};
   return *rules;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-// The id segment of an actor name known to be valid ("" for empty).
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return slash == absl::string_view::npos ? ""
-                                          : std::string(name.substr(slash + 1));
 }
 
 // Actors this actor references, as (field, actor name).
@@ -107,16 +94,11 @@ std::string ActorName(absl::string_view municipality, absl::string_view id) {
 absl::StatusOr<Actors::Loaded> Actors::Load(absl::string_view municipality,
                                             absl::string_view id,
                                             absl::string_view name) {
-  ASSIGN_OR_RETURN(auto document,
-                   ctx_.store.Get(municipality, kActorCollection, id));
-  if (!document.has_value()) return ResourceNotFoundError(kResourceType, name);
-  Loaded loaded;
-  if (!loaded.actor.ParseFromString(document->data)) {
-    return absl::DataLossError(
-        absl::StrCat("stored actor ", name, " does not parse"));
-  }
-  loaded.version = document->version;
-  return loaded;
+  ASSIGN_OR_RETURN(
+      Versioned<v1::Actor> loaded,
+      LoadResource<v1::Actor>(ctx_.store, municipality, kActorCollection, id,
+                              name, kResourceType, "actor"));
+  return Loaded{std::move(loaded.resource), loaded.version};
 }
 
 absl::StatusOr<std::vector<v1::Actor>> Actors::LoadMany(
@@ -263,13 +245,11 @@ absl::StatusOr<v1::Actor> Actors::Create(const auth::Principal& principal,
   RETURN_IF_ERROR(CheckMayWrite(principal, actor, /*creating=*/true));
 
   std::string request_key;
-  if (!options.request_id.empty()) {
-    request_key =
-        ctx_.keys.Request(municipality, kActorCollection, options.request_id);
-    ASSIGN_OR_RETURN(auto previous, ctx_.store.LookupRequest(request_key));
-    if (previous.has_value()) {
-      return Get(principal, ActorName(municipality, *previous));
-    }
+  ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                   EarlierCreate(ctx_, municipality, kActorCollection,
+                                 options.request_id, &request_key));
+  if (previous.has_value()) {
+    return Get(principal, ActorName(municipality, *previous));
   }
   RETURN_IF_ERROR(CheckReferences(municipality, actor));
 
@@ -282,15 +262,10 @@ absl::StatusOr<v1::Actor> Actors::Create(const auth::Principal& principal,
   *actor.mutable_create_time() = ToTimestamp(now);
   *actor.mutable_update_time() = actor.create_time();
 
-  store::WriteSpec spec;
-  spec.municipality = std::string(municipality);
-  spec.collection = kActorCollection;
-  spec.id = id;
-  spec.data = actor.SerializeAsString();
-  spec.request_key = request_key;
   const double score = static_cast<double>(numeric_id);
-  spec.add_to_indexes.push_back(
-      {ctx_.keys.AllIndex(municipality, kActorCollection), score});
+  store::WriteSpec spec =
+      ListedCreateSpec(ctx_, municipality, kActorCollection, id,
+                       actor.SerializeAsString(), request_key, score);
   for (const auto& [field, value] : ActorIndexTerms(actor)) {
     spec.add_to_indexes.push_back(
         {ctx_.keys.Index(municipality, kActorCollection, field, value), score});
@@ -488,11 +463,8 @@ absl::StatusOr<v1::Actor> Actors::Update(
     updated.clear_etag();
     updated.clear_view();
 
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kActorCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
+    store::WriteSpec spec =
+        VersionedWriteSpec(municipality, kActorCollection, id, current.version);
     spec.data = updated.SerializeAsString();
     const double score = IdScore(id);
     const auto old_terms = ActorIndexTerms(current.actor);
@@ -539,8 +511,7 @@ absl::StatusOr<v1::Actor> Actors::Update(
                                    updated.name(), payload, now);
 
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Update(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        patch.etag().empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, patch.etag(), attempt)) {
       continue;  // someone else wrote in between; redo on the new version
     }
     if (result.outcome == store::WriteResult::Outcome::kMissing) {
@@ -591,11 +562,8 @@ absl::Status Actors::Delete(const auth::Principal& principal,
     }
     RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
 
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kActorCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
+    store::WriteSpec spec =
+        VersionedWriteSpec(municipality, kActorCollection, id, current.version);
     for (const char* collection : kReferencingCollections) {
       spec.must_be_empty.push_back(
           ctx_.keys.ActorReferences(municipality, id, collection));
@@ -648,8 +616,7 @@ absl::Status Actors::Delete(const auth::Principal& principal,
                        " (as parent, caseworker, coordinator, member or "
                        "contact); change that first"));
     }
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        etag.empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, etag, attempt)) {
       continue;  // changed meanwhile; delete the new version
     }
     return StoreOutcomeToStatus(result, kResourceType, name);

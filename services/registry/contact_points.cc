@@ -18,22 +18,23 @@
 #include "common/status/macros.h"
 #include "common/store/etag.h"
 #include "common/text/fold.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/registry/actor_rules.h"
 #include "services/registry/index_page.h"
+#include "services/registry/record_rules.h"
+#include "services/registry/resource_io.h"
 
 namespace brobygger::registry {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using Response = v1::ResolveContactResponse;
 
+// How refusals name what this file keeps.
+constexpr char kRecords[] = "contact points";
 constexpr char kResourceType[] = "brobygger.registry.v1.ContactPoint";
 constexpr char kContactPointPattern[] =
     "municipalities/{municipality}/contactPoints/{contact_point}";
 constexpr char kActorPattern[] = "municipalities/{municipality}/actors/{actor}";
 constexpr int kMaxScannedPerList = 5000;
-constexpr int kMaxWriteAttempts = 5;
 constexpr int64_t kMaxResponseSeconds = 90LL * 24 * 3600;
 // Resolve reads a topic's contact points in batches of this size.
 constexpr int kTopicBatch = 200;
@@ -43,17 +44,6 @@ const api::FieldMaskRules& UpdateRules() {
       .output_only = {"name", "etag", "create_time", "update_time"},
       .immutable = {}};
   return *rules;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-// The id segment of a resource name known to be valid ("" for empty).
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return slash == absl::string_view::npos ? ""
-                                          : std::string(name.substr(slash + 1));
 }
 
 v1::ContactPoint WithEtag(v1::ContactPoint contact_point, int64_t version) {
@@ -68,31 +58,6 @@ std::string Trimmed(absl::string_view text) {
 // Topics are tags: trimmed and lowercased, like actors' competences.
 std::string NormalizeTopic(absl::string_view topic) {
   return absl::AsciiStrToLower(Trimmed(topic));
-}
-
-absl::Status RequireEditor(const auth::Principal& principal) {
-  if (principal.role == auth::Role::kCaseworker ||
-      principal.role == auth::Role::kCoordinator) {
-    return absl::OkStatus();
-  }
-  return PermissionDeniedError(
-      "ROLE",
-      "contact points are kept by the municipality's caseworkers and "
-      "coordinators; ask one of them to make the change");
-}
-
-void CheckText(const std::string& text, int max_chars, bool required,
-               const std::string& field, absl::string_view what,
-               FieldViolations* violations) {
-  const int length = text::Utf8Length(text);
-  if (length < 0) {
-    violations->Add(field, "must be valid UTF-8");
-  } else if (required && length == 0) {
-    violations->Add(field, absl::StrCat("is required: ", std::string(what)));
-  } else if (length > max_chars) {
-    violations->Add(field, absl::StrCat("must be at most ", max_chars,
-                                        " characters (has ", length, ")"));
-  }
 }
 
 void Normalize(v1::ContactPoint* contact_point) {
@@ -389,16 +354,11 @@ std::string ContactPointName(absl::string_view municipality,
 absl::StatusOr<ContactPoints::Loaded> ContactPoints::Load(
     absl::string_view municipality, absl::string_view id,
     absl::string_view name) {
-  ASSIGN_OR_RETURN(auto document,
-                   ctx_.store.Get(municipality, kContactPointCollection, id));
-  if (!document.has_value()) return ResourceNotFoundError(kResourceType, name);
-  Loaded loaded;
-  if (!loaded.contact_point.ParseFromString(document->data)) {
-    return absl::DataLossError(absl::StrCat(
-        "stored contact point ", std::string(name), " does not parse"));
-  }
-  loaded.version = document->version;
-  return loaded;
+  ASSIGN_OR_RETURN(Versioned<v1::ContactPoint> loaded,
+                   LoadResource<v1::ContactPoint>(
+                       ctx_.store, municipality, kContactPointCollection, id,
+                       name, kResourceType, "contact point"));
+  return Loaded{std::move(loaded.resource), loaded.version};
 }
 
 absl::StatusOr<v1::Actor> ContactPoints::CheckContact(
@@ -457,7 +417,7 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Create(
     const auth::Principal& principal, absl::string_view municipality,
     v1::ContactPoint contact_point, const std::string& request_id) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   ASSIGN_OR_RETURN(v1::Municipality tenant, municipalities_.Load(municipality));
   contact_point.clear_name();
   contact_point.clear_etag();
@@ -469,13 +429,11 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Create(
   RETURN_IF_ERROR(violations.ToStatus());
 
   std::string request_key;
-  if (!request_id.empty()) {
-    request_key =
-        ctx_.keys.Request(municipality, kContactPointCollection, request_id);
-    ASSIGN_OR_RETURN(auto previous, ctx_.store.LookupRequest(request_key));
-    if (previous.has_value()) {
-      return Get(principal, ContactPointName(municipality, *previous));
-    }
+  ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                   EarlierCreate(ctx_, municipality, kContactPointCollection,
+                                 request_id, &request_key));
+  if (previous.has_value()) {
+    return Get(principal, ContactPointName(municipality, *previous));
   }
   RETURN_IF_ERROR(CheckContact(municipality, contact_point.contact(),
                                "contact_point.contact")
@@ -500,15 +458,10 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Create(
   *contact_point.mutable_create_time() = ToTimestamp(now);
   *contact_point.mutable_update_time() = contact_point.create_time();
 
-  store::WriteSpec spec;
-  spec.municipality = std::string(municipality);
-  spec.collection = kContactPointCollection;
-  spec.id = id;
-  spec.data = contact_point.SerializeAsString();
-  spec.request_key = request_key;
   const double score = static_cast<double>(numeric_id);
-  spec.add_to_indexes.push_back(
-      {ctx_.keys.AllIndex(municipality, kContactPointCollection), score});
+  store::WriteSpec spec =
+      ListedCreateSpec(ctx_, municipality, kContactPointCollection, id,
+                       contact_point.SerializeAsString(), request_key, score);
   for (std::string& key : IndexKeys(ctx_.keys, municipality, contact_point)) {
     spec.add_to_indexes.push_back({std::move(key), score});
   }
@@ -590,7 +543,7 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Update(
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   ASSIGN_OR_RETURN(v1::Municipality tenant, municipalities_.Load(municipality));
 
   for (int attempt = 1;; ++attempt) {
@@ -625,11 +578,8 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Update(
     *updated.mutable_update_time() = ToTimestamp(now);
     updated.clear_etag();
 
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kContactPointCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
+    store::WriteSpec spec = VersionedWriteSpec(
+        municipality, kContactPointCollection, id, current.version);
     spec.data = updated.SerializeAsString();
     // The script removes before it adds, so keys in both lists stay.
     spec.remove_from_indexes =
@@ -647,8 +597,7 @@ absl::StatusOr<v1::ContactPoint> ContactPoints::Update(
                                    updated.name(), payload, now);
 
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Update(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        patch.etag().empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, patch.etag(), attempt)) {
       continue;  // someone else wrote in between; redo on the new version
     }
     if (result.outcome == store::WriteResult::Outcome::kMissing) {
@@ -671,26 +620,16 @@ absl::Status ContactPoints::Delete(const auth::Principal& principal,
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, name));
     RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kContactPointCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
-    spec.remove_from_indexes =
-        IndexKeys(ctx_.keys, municipality, current.contact_point);
-    spec.remove_from_indexes.push_back(
-        ctx_.keys.AllIndex(municipality, kContactPointCollection));
-    v1::ContactPointDeleted payload;
-    payload.set_name(std::string(name));
-    spec.event = events::MakeEvent(EventContextFor(principal), municipality,
-                                   name, payload);
+    store::WriteSpec spec = ListedDeleteSpec<v1::ContactPointDeleted>(
+        ctx_, principal, municipality, kContactPointCollection, id, name,
+        current.version,
+        IndexKeys(ctx_.keys, municipality, current.contact_point));
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Delete(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        etag.empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, etag, attempt)) {
       continue;  // changed meanwhile; delete the new version
     }
     return StoreOutcomeToStatus(result, kResourceType, name);

@@ -17,21 +17,23 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/etag.h"
-#include "common/text/fold.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/registry/actor_rules.h"
 #include "services/registry/index_page.h"
+#include "services/registry/record_rules.h"
+#include "services/registry/resource_io.h"
 
 namespace brobygger::registry {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 
+// How refusals name what this file keeps.
+constexpr char kRecords[] = "fora";
 constexpr char kResourceType[] = "brobygger.registry.v1.Forum";
 constexpr char kForumPattern[] = "municipalities/{municipality}/forums/{forum}";
 constexpr char kActorPattern[] = "municipalities/{municipality}/actors/{actor}";
 constexpr int kMaxScannedPerList = 5000;
-constexpr int kMaxWriteAttempts = 5;
 
 const api::FieldMaskRules& UpdateRules() {
   static const auto* rules = new api::FieldMaskRules{
@@ -39,17 +41,6 @@ const api::FieldMaskRules& UpdateRules() {
                       "etag", "create_time", "update_time"},
       .immutable = {"kind"}};
   return *rules;
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
-
-// The id segment of a resource name known to be valid ("" for empty).
-std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return slash == absl::string_view::npos ? ""
-                                          : std::string(name.substr(slash + 1));
 }
 
 v1::Forum WithEtag(v1::Forum forum, int64_t version) {
@@ -69,31 +60,6 @@ std::string KindName(v1::ForumKind kind) {
 
 std::string StateName(v1::Forum::State state) {
   return std::string(absl::StripPrefix(v1::Forum::State_Name(state), "STATE_"));
-}
-
-absl::Status RequireEditor(const auth::Principal& principal) {
-  if (principal.role == auth::Role::kCaseworker ||
-      principal.role == auth::Role::kCoordinator) {
-    return absl::OkStatus();
-  }
-  return PermissionDeniedError(
-      "ROLE",
-      "fora are kept by the municipality's caseworkers and coordinators; "
-      "ask one of them to make the change");
-}
-
-void CheckText(const std::string& text, int max_chars, bool required,
-               const std::string& field, absl::string_view what,
-               FieldViolations* violations) {
-  const int length = text::Utf8Length(text);
-  if (length < 0) {
-    violations->Add(field, "must be valid UTF-8");
-  } else if (required && length == 0) {
-    violations->Add(field, absl::StrCat("is required: ", std::string(what)));
-  } else if (length > max_chars) {
-    violations->Add(field, absl::StrCat("must be at most ", max_chars,
-                                        " characters (has ", length, ")"));
-  }
 }
 
 void CheckActorName(const std::string& name, absl::string_view municipality,
@@ -329,16 +295,11 @@ std::string ForumName(absl::string_view municipality, absl::string_view id) {
 absl::StatusOr<Forums::Loaded> Forums::Load(absl::string_view municipality,
                                             absl::string_view id,
                                             absl::string_view name) {
-  ASSIGN_OR_RETURN(auto document,
-                   ctx_.store.Get(municipality, kForumCollection, id));
-  if (!document.has_value()) return ResourceNotFoundError(kResourceType, name);
-  Loaded loaded;
-  if (!loaded.forum.ParseFromString(document->data)) {
-    return absl::DataLossError(
-        absl::StrCat("stored forum ", std::string(name), " does not parse"));
-  }
-  loaded.version = document->version;
-  return loaded;
+  ASSIGN_OR_RETURN(
+      Versioned<v1::Forum> loaded,
+      LoadResource<v1::Forum>(ctx_.store, municipality, kForumCollection, id,
+                              name, kResourceType, "forum"));
+  return Loaded{std::move(loaded.resource), loaded.version};
 }
 
 absl::Status Forums::ResolveMembers(absl::string_view municipality,
@@ -389,7 +350,7 @@ absl::StatusOr<v1::Forum> Forums::Create(const auth::Principal& principal,
                                          v1::Forum forum,
                                          const std::string& request_id) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   RETURN_IF_ERROR(municipalities_.Load(municipality).status());
   forum.clear_name();
   forum.clear_state();
@@ -404,12 +365,11 @@ absl::StatusOr<v1::Forum> Forums::Create(const auth::Principal& principal,
   RETURN_IF_ERROR(violations.ToStatus());
 
   std::string request_key;
-  if (!request_id.empty()) {
-    request_key = ctx_.keys.Request(municipality, kForumCollection, request_id);
-    ASSIGN_OR_RETURN(auto previous, ctx_.store.LookupRequest(request_key));
-    if (previous.has_value()) {
-      return Get(principal, ForumName(municipality, *previous));
-    }
+  ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                   EarlierCreate(ctx_, municipality, kForumCollection,
+                                 request_id, &request_key));
+  if (previous.has_value()) {
+    return Get(principal, ForumName(municipality, *previous));
   }
   RETURN_IF_ERROR(ResolveMembers(municipality, &forum));
 
@@ -423,15 +383,10 @@ absl::StatusOr<v1::Forum> Forums::Create(const auth::Principal& principal,
   *forum.mutable_create_time() = ToTimestamp(now);
   *forum.mutable_update_time() = forum.create_time();
 
-  store::WriteSpec spec;
-  spec.municipality = std::string(municipality);
-  spec.collection = kForumCollection;
-  spec.id = id;
-  spec.data = forum.SerializeAsString();
-  spec.request_key = request_key;
   const double score = static_cast<double>(numeric_id);
-  spec.add_to_indexes.push_back(
-      {ctx_.keys.AllIndex(municipality, kForumCollection), score});
+  store::WriteSpec spec =
+      ListedCreateSpec(ctx_, municipality, kForumCollection, id,
+                       forum.SerializeAsString(), request_key, score);
   AddIndexes(ctx_, municipality, forum, score, &spec);
   v1::ForumCreated payload;
   *payload.mutable_forum() = WithEtag(forum, 1);
@@ -507,7 +462,7 @@ absl::StatusOr<v1::Forum> Forums::Update(
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
 
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, patch.name()));
@@ -529,11 +484,8 @@ absl::StatusOr<v1::Forum> Forums::Update(
     *updated.mutable_update_time() = ToTimestamp(now);
     updated.clear_etag();
 
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kForumCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
+    store::WriteSpec spec =
+        VersionedWriteSpec(municipality, kForumCollection, id, current.version);
     spec.data = updated.SerializeAsString();
     // The script removes before it adds, so keys in both lists stay.
     spec.remove_from_indexes =
@@ -546,8 +498,7 @@ absl::StatusOr<v1::Forum> Forums::Update(
                                    updated.name(), payload, now);
 
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Update(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        patch.etag().empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, patch.etag(), attempt)) {
       continue;  // someone else wrote in between; redo on the new version
     }
     if (result.outcome == store::WriteResult::Outcome::kMissing) {
@@ -568,26 +519,15 @@ absl::Status Forums::Delete(const auth::Principal& principal,
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, name));
     RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kForumCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
-    spec.remove_from_indexes =
-        IndexKeys(ctx_.keys, municipality, current.forum);
-    spec.remove_from_indexes.push_back(
-        ctx_.keys.AllIndex(municipality, kForumCollection));
-    v1::ForumDeleted payload;
-    payload.set_name(std::string(name));
-    spec.event = events::MakeEvent(EventContextFor(principal), municipality,
-                                   name, payload);
+    store::WriteSpec spec = ListedDeleteSpec<v1::ForumDeleted>(
+        ctx_, principal, municipality, kForumCollection, id, name,
+        current.version, IndexKeys(ctx_.keys, municipality, current.forum));
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Delete(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        etag.empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, etag, attempt)) {
       continue;  // changed meanwhile; delete the new version
     }
     return StoreOutcomeToStatus(result, kResourceType, name);
@@ -602,7 +542,7 @@ absl::StatusOr<v1::Forum> Forums::Dissolve(const auth::Principal& principal,
   const std::string& municipality = parts[0];
   const std::string& id = parts[1];
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  RETURN_IF_ERROR(RequireEditor(principal));
+  RETURN_IF_ERROR(RequireEditor(principal, kRecords));
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(Loaded current, Load(municipality, id, name));
     RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
@@ -624,11 +564,8 @@ absl::StatusOr<v1::Forum> Forums::Dissolve(const auth::Principal& principal,
     *dissolved.mutable_dissolve_time() = ToTimestamp(now);
     *dissolved.mutable_update_time() = dissolved.dissolve_time();
 
-    store::WriteSpec spec;
-    spec.municipality = municipality;
-    spec.collection = kForumCollection;
-    spec.id = id;
-    spec.expected_version = current.version;
+    store::WriteSpec spec =
+        VersionedWriteSpec(municipality, kForumCollection, id, current.version);
     spec.data = dissolved.SerializeAsString();
     // Members stay referenced: the dissolved group remains a record of who
     // took part, and its names must not dangle.
@@ -641,8 +578,7 @@ absl::StatusOr<v1::Forum> Forums::Dissolve(const auth::Principal& principal,
     spec.event = events::MakeEvent(EventContextFor(principal), municipality,
                                    name, payload, now);
     ASSIGN_OR_RETURN(store::WriteResult result, ctx_.store.Update(spec));
-    if (result.outcome == store::WriteResult::Outcome::kConflict &&
-        etag.empty() && attempt < kMaxWriteAttempts) {
+    if (ShouldRetryWrite(result, etag, attempt)) {
       continue;
     }
     RETURN_IF_ERROR(StoreOutcomeToStatus(result, kResourceType, name));

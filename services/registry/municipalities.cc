@@ -12,13 +12,11 @@
 #include "common/status/macros.h"
 #include "common/store/etag.h"
 #include "common/text/fold.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/registry/actor_rules.h"
+#include "services/registry/resource_io.h"
 
 namespace brobygger::registry {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 constexpr char kResourceType[] = "brobygger.registry.v1.Municipality";
 constexpr char kActorPattern[] = "municipalities/{municipality}/actors/{actor}";
@@ -68,10 +66,7 @@ void Validate(const v1::Municipality& municipality, absl::string_view id,
 }
 
 std::string CoordinatorId(const v1::Municipality& municipality) {
-  absl::string_view name = municipality.coordinator();
-  const size_t slash = name.rfind('/');
-  return slash == absl::string_view::npos ? ""
-                                          : std::string(name.substr(slash + 1));
+  return IdOf(municipality.coordinator());
 }
 
 }  // namespace
@@ -121,8 +116,7 @@ absl::StatusOr<v1::Municipality> Municipalities::Create(
   if (municipality.time_zone().empty()) {
     municipality.set_time_zone("Europe/Copenhagen");
   }
-  *municipality.mutable_create_time() =
-      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  *municipality.mutable_create_time() = ToTimestamp(now);
   *municipality.mutable_update_time() = municipality.create_time();
   municipality.clear_etag();
 
@@ -226,15 +220,11 @@ absl::StatusOr<v1::Municipality> Municipalities::Update(
   RETURN_IF_ERROR(violations.ToStatus());
 
   const absl::Time now = absl::Now();
-  *updated.mutable_update_time() =
-      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  *updated.mutable_update_time() = ToTimestamp(now);
   updated.clear_etag();
 
-  store::WriteSpec spec;
-  spec.municipality = id;
-  spec.collection = kMunicipalityCollection;
-  spec.id = kMunicipalityDocumentId;
-  spec.expected_version = version;
+  store::WriteSpec spec = VersionedWriteSpec(id, kMunicipalityCollection,
+                                             kMunicipalityDocumentId, version);
   spec.data = updated.SerializeAsString();
   const std::string old_coordinator = CoordinatorId(current);
   const std::string new_coordinator = CoordinatorId(updated);
@@ -275,11 +265,8 @@ absl::Status Municipalities::Delete(const auth::Principal& principal,
   int64_t version = 0;
   ASSIGN_OR_RETURN(v1::Municipality current, Load(id, &version));
   RETURN_IF_ERROR(store::CheckEtag(etag, version, current.name(), "etag"));
-  store::WriteSpec spec;
-  spec.municipality = std::string(id);
-  spec.collection = kMunicipalityCollection;
-  spec.id = kMunicipalityDocumentId;
-  spec.expected_version = version;
+  store::WriteSpec spec = VersionedWriteSpec(id, kMunicipalityCollection,
+                                             kMunicipalityDocumentId, version);
   spec.must_be_empty = {
       ctx_.keys.AllIndex(id, kActorCollection),
       ctx_.keys.AllIndex(id, kContactPointCollection),
