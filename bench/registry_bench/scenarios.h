@@ -1,0 +1,36 @@
+// The calls the benchmark makes. Every call carries the same bearer token
+// (a client reuses its token; the registry verifies it once and caches
+// it), the Echo calls included, so that both servers receive the same
+// metadata.
+#ifndef BROBYGGER_BENCH_REGISTRY_BENCH_SCENARIOS_H_
+#define BROBYGGER_BENCH_REGISTRY_BENCH_SCENARIOS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/registry_bench/load.h"
+
+namespace brobygger::bench {
+
+// EchoService/Echo with a 16-byte payload.
+std::unique_ptr<Scenario> EchoScenario(std::string token);
+
+// RegistryService/GetActor of a random actor among `names`.
+std::unique_ptr<Scenario> GetActorScenario(
+    std::string token, std::shared_ptr<const std::vector<std::string>> names);
+
+// RegistryService/ListActors with `page_size` and `filter`; each slot
+// pages through the results with next_page_token, as a client listing
+// everything does, and starts over after the last page. With
+// `check_arabic_volunteers`, every returned actor must match
+// kArabicVolunteerFilter.
+std::unique_ptr<Scenario> ListActorsScenario(std::string name,
+                                             std::string token,
+                                             std::string parent, int page_size,
+                                             std::string filter,
+                                             bool check_arabic_volunteers);
+
+}  // namespace brobygger::bench
+
+#endif  // BROBYGGER_BENCH_REGISTRY_BENCH_SCENARIOS_H_
