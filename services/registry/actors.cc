@@ -363,9 +363,11 @@ absl::StatusOr<ActorPage> Actors::List(const auth::Principal& principal,
   ActorPage page;
   const bool sees_newcomers_in_full = SeesNewcomersInFull(principal.role);
   int scanned = 0;
+  // The first read fetches one page; later reads (when the filter skipped
+  // actors) grow, so selective filters need few round trips.
+  int batch = std::min(page_size, kMaxScanBatch);
   while (static_cast<int>(page.actors.size()) < page_size &&
          scanned < kMaxScannedPerList) {
-    const int batch = std::clamp(page_size * 2, 50, 500);
     ASSIGN_OR_RETURN(std::vector<std::string> ids,
                      ctx_.store.Scan(index, after, batch));
     if (ids.empty()) {
@@ -416,6 +418,7 @@ absl::StatusOr<ActorPage> Actors::List(const auth::Principal& principal,
       page.next_cursor.clear();  // the index is exhausted
       break;
     }
+    batch = std::min(batch * 2, kMaxScanBatch);
   }
   RETURN_IF_ERROR(
       AuditReads(principal, municipality, "ListActors", page.actors));

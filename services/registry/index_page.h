@@ -17,6 +17,7 @@
 #include "common/store/document_store.h"
 #include "common/store/etag.h"
 #include "services/registry/registry_context.h"
+#include "services/registry/resource_io.h"
 
 namespace brobygger::registry {
 
@@ -57,9 +58,11 @@ absl::StatusOr<IndexPage<Resource>> ScanIndexPage(
   IndexPage<Resource> page;
   double after = cursor.empty() ? 0 : IdScore(cursor);
   int scanned = 0;
+  // The first read fetches one page; later reads (when the filter skipped
+  // actors) grow, so selective filters need few round trips.
+  int batch = std::min(page_size, kMaxScanBatch);
   while (static_cast<int>(page.items.size()) < page_size &&
          scanned < max_scanned) {
-    const int batch = std::clamp(page_size * 2, 50, 500);
     ASSIGN_OR_RETURN(std::vector<std::string> ids,
                      store.Scan(index, after, batch));
     if (ids.empty()) {
@@ -99,6 +102,7 @@ absl::StatusOr<IndexPage<Resource>> ScanIndexPage(
       page.next_cursor.clear();  // the index is exhausted
       break;
     }
+    batch = std::min(batch * 2, kMaxScanBatch);
   }
   return page;
 }

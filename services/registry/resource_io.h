@@ -31,6 +31,9 @@ namespace brobygger::registry {
 // gave no etag; with an etag the conflict is the caller's to resolve.
 inline constexpr int kMaxWriteAttempts = 5;
 
+// List methods read at most this many ids of an index per round trip.
+inline constexpr int kMaxScanBatch = 500;
+
 // A stored resource with the version its etag and next write refer to.
 template <typename Resource>
 struct Versioned {
