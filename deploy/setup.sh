@@ -15,18 +15,18 @@ PACKAGES=(
   cmake g++ make pkg-config git
   # Libraries the C++ code links (headers and CMake/pkg-config files).
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev prometheus-cpp-dev libcurl4-openssl-dev
-  libssl-dev libjwt-dev nlohmann-json3-dev
-  # Tests and benchmarks.
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev libjwt-dev
+  nlohmann-json3-dev
+  # Tests.
+  libgtest-dev libgmock-dev
   # The store: a private redis-server is started by deploy/local/up.sh and
   # by the tests; the package's own system service is not used.
   redis-server redis-tools
   # Run time: time zones (Europe/Copenhagen), TLS roots, gRPC's well-known
   # protos (health, reflection) for clients.
   tzdata ca-certificates grpc-proto
-  # Test clients written in Python (Debian's grpcio, not pip).
-  python3 python3-grpcio python3-icalendar
+  # The independent iCalendar parser the catalogue's tests check against.
+  python3 python3-icalendar
   # Everyday tools the scripts use.
   curl openssl
 )
