@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -278,7 +279,21 @@ std::string ParseWithPython(const std::string& ics) {
                   << "python3-icalendar (deploy/setup.sh)";
     return "";
   }
-  const std::string dir = ::testing::TempDir();
+  // A directory of its own: ctest runs the tests of this file in parallel
+  // processes, which must not read each other's calendars.
+  std::string dir_template = ::testing::TempDir() + "/icalendar-XXXXXX";
+  if (mkdtemp(dir_template.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed for " << dir_template;
+    return "";
+  }
+  const std::string dir = dir_template;
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  } remove_dir{dir};
   const std::string script_path = dir + "/icalendar_check.py";
   const std::string ics_path = dir + "/icalendar_check.ics";
   std::ofstream(script_path, std::ios::binary) << kParserScript;
