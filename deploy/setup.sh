@@ -17,6 +17,8 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev libjwt-dev
   nlohmann-json3-dev
+  # The catalogue's plain-HTTP calendar feeds.
+  libmicrohttpd-dev
   # Tests.
   libgtest-dev libgmock-dev
   # The store: a private redis-server is started by deploy/local/up.sh and

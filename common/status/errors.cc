@@ -144,4 +144,16 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   return result;
 }
 
+absl::Status PrefixFieldViolations(const absl::Status& status,
+                                   absl::string_view prefix) {
+  std::vector<FieldViolation> violations = FieldViolationsOf(status);
+  if (violations.empty()) return status;
+  FieldViolations prefixed;
+  for (FieldViolation& violation : violations) {
+    prefixed.Add(absl::StrCat(prefix, ".", violation.field),
+                 std::move(violation.description));
+  }
+  return prefixed.ToStatus();
+}
+
 }  // namespace brobygger

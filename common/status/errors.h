@@ -72,6 +72,13 @@ absl::Status WithReason(absl::Status status, absl::string_view reason);
 // tests and by clients linked against common.
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
+// `status` with "<prefix>." put before every field it names, for errors of
+// a nested message validated on its own ("schedule.rrule" becomes
+// "activity.schedule.rrule"). Statuses without field violations pass
+// through unchanged.
+absl::Status PrefixFieldViolations(const absl::Status& status,
+                                   absl::string_view prefix);
+
 }  // namespace brobygger
 
 #endif  // BROBYGGER_COMMON_STATUS_ERRORS_H_

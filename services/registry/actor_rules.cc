@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common/api/field_checks.h"
 #include "common/api/resource_name.h"
 #include "common/text/fold.h"
 
@@ -81,11 +82,7 @@ void CheckActorReference(const std::string& name,
   }
 }
 
-bool IsValidLanguageCode(const std::string& code) {
-  static const std::regex* pattern =
-      new std::regex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$");
-  return code.size() <= 35 && std::regex_match(code, *pattern);
-}
+using api::IsValidLanguageCode;
 
 void CheckLanguages(const RepeatedPtrField<v1::LanguageSkill>& languages,
                     const std::string& field, FieldViolations* violations) {

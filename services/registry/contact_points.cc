@@ -17,9 +17,9 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/etag.h"
+#include "common/store/index_page.h"
 #include "common/text/fold.h"
 #include "services/registry/actor_rules.h"
-#include "services/registry/index_page.h"
 #include "services/registry/record_rules.h"
 #include "services/registry/resource_io.h"
 
@@ -521,11 +521,11 @@ absl::StatusOr<ContactPointPage> ContactPoints::List(
   }
   ASSIGN_OR_RETURN(
       std::string index,
-      SmallestIndex(ctx_.pool,
+      store::SmallestIndex(ctx_.pool,
                     ctx_.keys.AllIndex(municipality, kContactPointCollection),
                     candidates));
-  ASSIGN_OR_RETURN(IndexPage<v1::ContactPoint> page,
-                   ScanIndexPage<v1::ContactPoint>(
+  ASSIGN_OR_RETURN(store::IndexPage<v1::ContactPoint> page,
+                   store::ScanIndexPage<v1::ContactPoint>(
                        ctx_.store, municipality, kContactPointCollection, index,
                        page_size, cursor, kMaxScannedPerList,
                        [&](const v1::ContactPoint& contact_point) {

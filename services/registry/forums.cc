@@ -17,9 +17,9 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/etag.h"
+#include "common/store/index_page.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/registry/actor_rules.h"
-#include "services/registry/index_page.h"
 #include "services/registry/record_rules.h"
 #include "services/registry/resource_io.h"
 
@@ -442,12 +442,12 @@ absl::StatusOr<ForumPage> Forums::List(const auth::Principal& principal,
   }
   ASSIGN_OR_RETURN(
       std::string index,
-      SmallestIndex(ctx_.pool,
+      store::SmallestIndex(ctx_.pool,
                     ctx_.keys.AllIndex(municipality, kForumCollection),
                     candidates));
   ASSIGN_OR_RETURN(
-      IndexPage<v1::Forum> page,
-      ScanIndexPage<v1::Forum>(
+      store::IndexPage<v1::Forum> page,
+      store::ScanIndexPage<v1::Forum>(
           ctx_.store, municipality, kForumCollection, index, page_size, cursor,
           kMaxScannedPerList,
           [&](const v1::Forum& forum) { return filter.Matches(forum); }));

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/api/field_checks.h"
 #include "common/auth/principal.h"
 #include "common/status/errors.h"
 #include "common/text/fold.h"
@@ -29,22 +30,7 @@ inline absl::Status RequireEditor(const auth::Principal& principal,
                            "coordinators; ask one of them to make the change"));
 }
 
-// Adds a violation of `field` when `text` is not UTF-8, is empty though
-// `required` (explaining `what` belongs there), or is longer than
-// `max_chars` characters.
-inline void CheckText(const std::string& text, int max_chars, bool required,
-                      const std::string& field, absl::string_view what,
-                      FieldViolations* violations) {
-  const int length = text::Utf8Length(text);
-  if (length < 0) {
-    violations->Add(field, "must be valid UTF-8");
-  } else if (required && length == 0) {
-    violations->Add(field, absl::StrCat("is required: ", std::string(what)));
-  } else if (length > max_chars) {
-    violations->Add(field, absl::StrCat("must be at most ", max_chars,
-                                        " characters (has ", length, ")"));
-  }
-}
+using api::CheckText;
 
 }  // namespace brobygger::registry
 

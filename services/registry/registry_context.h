@@ -11,6 +11,7 @@
 #include "common/events/event_bus.h"
 #include "common/redis/redis_pool.h"
 #include "common/store/document_store.h"
+#include "common/store/resource_io.h"
 #include "services/registry/registry_keys.h"
 
 namespace brobygger::registry {
@@ -27,14 +28,8 @@ inline events::EventContext EventContextFor(const auth::Principal& principal,
                               std::string(request_id)};
 }
 
-// Maps a store outcome that is not kOk to the status a client should see.
-// `resource_type` and `name` describe the written resource.
-absl::Status StoreOutcomeToStatus(const store::WriteResult& result,
-                                  absl::string_view resource_type,
-                                  absl::string_view name);
-
-// Numeric id from a DocumentStore id ("12" -> 12); 0 if not numeric.
-double IdScore(absl::string_view id);
+using store::IdScore;
+using store::StoreOutcomeToStatus;
 
 }  // namespace brobygger::registry
 

@@ -1,8 +1,5 @@
-// Reading and writing one versioned registry document, shared by the
-// resources the registry keeps (actors, contact points, fora,
-// municipalities) so that each of them states only its own rules: how a
-// stored document becomes a resource, how a write is set up, and when a
-// lost optimistic write is redone.
+// Registry-specific parts of writing a listed document (the generic ones
+// are in common/store/resource_io.h, brought in here by name).
 #ifndef BROBYGGER_SERVICES_REGISTRY_RESOURCE_IO_H_
 #define BROBYGGER_SERVICES_REGISTRY_RESOURCE_IO_H_
 
@@ -21,56 +18,19 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/document_store.h"
-#include "google/protobuf/timestamp.pb.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/store/resource_io.h"
 #include "services/registry/registry_context.h"
 
 namespace brobygger::registry {
 
-// A write that lost a race is redone this often at most when the caller
-// gave no etag; with an etag the conflict is the caller's to resolve.
-inline constexpr int kMaxWriteAttempts = 5;
-
-// List methods read at most this many ids of an index per round trip.
-inline constexpr int kMaxScanBatch = 500;
-
-// A stored resource with the version its etag and next write refer to.
-template <typename Resource>
-struct Versioned {
-  Resource resource;
-  int64_t version = 0;
-};
-
-inline google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(time));
-}
-
-// The id segment of a resource name known to be valid ("" for empty).
-inline std::string IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  return slash == absl::string_view::npos ? ""
-                                          : std::string(name.substr(slash + 1));
-}
-
-// Loads document `id` of `collection`: NOT_FOUND (naming `name` as a
-// `resource_type`) when it does not exist, DATA_LOSS ("stored <what>
-// <name> does not parse") when it is not a `Resource`.
-template <typename Resource>
-absl::StatusOr<Versioned<Resource>> LoadResource(
-    store::DocumentStore& store, absl::string_view municipality,
-    absl::string_view collection, absl::string_view id, absl::string_view name,
-    absl::string_view resource_type, absl::string_view what) {
-  ASSIGN_OR_RETURN(auto document, store.Get(municipality, collection, id));
-  if (!document.has_value()) return ResourceNotFoundError(resource_type, name);
-  Versioned<Resource> loaded;
-  if (!loaded.resource.ParseFromString(document->data)) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", what, " ", name, " does not parse"));
-  }
-  loaded.version = document->version;
-  return loaded;
-}
+using store::IdOf;
+using store::kMaxScanBatch;
+using store::kMaxWriteAttempts;
+using store::LoadResource;
+using store::ShouldRetryWrite;
+using store::ToTimestamp;
+using store::Versioned;
+using store::VersionedWriteSpec;
 
 // For a create with `request_id` (may be empty): sets `*request_key` to
 // the key that makes the create idempotent, and returns the id of the
@@ -101,28 +61,6 @@ inline store::WriteSpec ListedCreateSpec(const RegistryContext& ctx,
   spec.request_key = std::move(request_key);
   spec.add_to_indexes.push_back(
       {ctx.keys.AllIndex(municipality, collection), score});
-  return spec;
-}
-
-// Whether a write that came back as `result` on try `attempt` is redone on
-// the new version: it lost to a concurrent write and the caller, having
-// given no etag, did not ask for that exact version.
-inline bool ShouldRetryWrite(const store::WriteResult& result,
-                             absl::string_view etag, int attempt) {
-  return result.outcome == store::WriteResult::Outcome::kConflict &&
-         etag.empty() && attempt < kMaxWriteAttempts;
-}
-
-// A write of an existing document that applies only to `expected_version`.
-inline store::WriteSpec VersionedWriteSpec(absl::string_view municipality,
-                                           absl::string_view collection,
-                                           absl::string_view id,
-                                           int64_t expected_version) {
-  store::WriteSpec spec;
-  spec.municipality = std::string(municipality);
-  spec.collection = std::string(collection);
-  spec.id = std::string(id);
-  spec.expected_version = expected_version;
   return spec;
 }
 

@@ -1,9 +1,9 @@
 // One page of a List call over a DocumentStore index, shared by the
-// registry resources that are listed oldest first with a filter (contact
-// points, fora): pick the narrowest index that holds every match, scan it
+// resources that are listed oldest first with a filter (the registry's
+// contact points and fora, the catalogue's activities and feeds): pick the narrowest index that holds every match, scan it
 // by id, load the documents and keep those the filter accepts.
-#ifndef BROBYGGER_SERVICES_REGISTRY_INDEX_PAGE_H_
-#define BROBYGGER_SERVICES_REGISTRY_INDEX_PAGE_H_
+#ifndef BROBYGGER_COMMON_STORE_INDEX_PAGE_H_
+#define BROBYGGER_COMMON_STORE_INDEX_PAGE_H_
 
 #include <algorithm>
 #include <string>
@@ -16,10 +16,9 @@
 #include "common/status/macros.h"
 #include "common/store/document_store.h"
 #include "common/store/etag.h"
-#include "services/registry/registry_context.h"
-#include "services/registry/resource_io.h"
+#include "common/store/resource_io.h"
 
-namespace brobygger::registry {
+namespace brobygger::store {
 
 template <typename Resource>
 struct IndexPage {
@@ -107,6 +106,6 @@ absl::StatusOr<IndexPage<Resource>> ScanIndexPage(
   return page;
 }
 
-}  // namespace brobygger::registry
+}  // namespace brobygger::store
 
-#endif  // BROBYGGER_SERVICES_REGISTRY_INDEX_PAGE_H_
+#endif  // BROBYGGER_COMMON_STORE_INDEX_PAGE_H_

@@ -1,20 +1,18 @@
-#include "services/registry/registry_context.h"
+#include "common/store/resource_io.h"
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "common/status/errors.h"
 
-namespace brobygger::registry {
+namespace brobygger::store {
 
 double IdScore(absl::string_view id) {
   int64_t value = 0;
   return absl::SimpleAtoi(id, &value) ? static_cast<double>(value) : 0;
 }
 
-absl::Status StoreOutcomeToStatus(const store::WriteResult& result,
+absl::Status StoreOutcomeToStatus(const WriteResult& result,
                                   absl::string_view resource_type,
                                   absl::string_view name) {
-  using Outcome = store::WriteResult::Outcome;
+  using Outcome = WriteResult::Outcome;
   switch (result.outcome) {
     case Outcome::kOk:
     case Outcome::kRequestReplayed:
@@ -44,4 +42,4 @@ absl::Status StoreOutcomeToStatus(const store::WriteResult& result,
   return absl::InternalError("unknown store outcome");
 }
 
-}  // namespace brobygger::registry
+}  // namespace brobygger::store

@@ -1,0 +1,71 @@
+// Follows the registry's event streams of every municipality the
+// catalogue serves, into the registry projection, and acts on what
+// changed: an organiser that left ends its activities, a renamed one is
+// renamed in its activities, an erased newcomer's personal plans go.
+//
+// A consumer group per stream ("catalogue"), acknowledged after the
+// change is applied, idempotent by event id; the streams followed grow as
+// municipalities are first used (Follow), recorded in Redis so every
+// replica follows them all.
+#ifndef BROBYGGER_SERVICES_CATALOGUE_REGISTRY_FOLLOWER_H_
+#define BROBYGGER_SERVICES_CATALOGUE_REGISTRY_FOLLOWER_H_
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/events/event_consumer.h"
+#include "services/catalogue/activities.h"
+#include "services/catalogue/catalogue_context.h"
+#include "services/catalogue/personal_plans.h"
+#include "services/catalogue/registry_projection.h"
+
+namespace brobygger::catalogue {
+
+struct FollowerOptions {
+  std::string consumer;  // unique per replica
+  absl::Duration block = absl::Milliseconds(100);
+  absl::Duration tenant_refresh = absl::Seconds(2);
+};
+
+class RegistryFollower {
+ public:
+  RegistryFollower(CatalogueContext& ctx, RegistryProjection& projection,
+                   Activities& activities, PersonalPlans& plans,
+                   FollowerOptions options);
+  ~RegistryFollower();
+
+  // Makes sure the municipality's registry stream is followed. Cheap after
+  // the first call per municipality.
+  absl::Status Follow(absl::string_view municipality);
+
+  // Applies one event and its consequences (exposed for tests).
+  absl::Status Handle(const events::v1::Event& event);
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  absl::StatusOr<std::set<std::string>> Tenants();
+
+  CatalogueContext& ctx_;
+  RegistryProjection& projection_;
+  Activities& activities_;
+  PersonalPlans& plans_;
+  FollowerOptions options_;
+  std::mutex followed_mutex_;
+  std::set<std::string> followed_;
+  std::atomic<bool> tenants_changed_{true};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace brobygger::catalogue
+
+#endif  // BROBYGGER_SERVICES_CATALOGUE_REGISTRY_FOLLOWER_H_

@@ -1,0 +1,467 @@
+#include "services/catalogue/search_index.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api/pagination.h"
+#include "common/auth/authorizer.h"
+#include "common/status/errors.h"
+#include "common/status/macros.h"
+#include "common/store/resource_io.h"
+#include "services/catalogue/activity_access.h"
+#include "services/catalogue/activity_rules.h"
+#include "services/catalogue/activity_schedule.h"
+#include "services/catalogue/local_time_text.h"
+
+namespace brobygger::catalogue {
+namespace {
+
+constexpr int kStreamBatch = 1000;
+constexpr int kDefaultOccurrencePageSize = 100;
+constexpr int64_t kNoOccurrence = std::numeric_limits<int64_t>::max();
+
+// "municipalities/aalborg/activities/12" -> "12"; "" for other resources.
+std::string ActivityIdOf(absl::string_view resource) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(resource, '/');
+  if (parts.size() == 4 && parts[2] == "activities") {
+    return std::string(parts[3]);
+  }
+  return "";
+}
+
+// Fields of an XRANGE entry: [id, [field, value, ...]].
+std::string EntryResource(const redis::Reply& entry) {
+  if (entry.elements.size() < 2) return "";
+  const auto& fields = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].str == "event") {
+      events::v1::Event event;
+      if (event.ParseFromString(fields[i + 1].str)) return event.resource();
+    }
+  }
+  return "";
+}
+
+// Stream ids "<ms>-<seq>" compared numerically.
+bool StreamIdLess(absl::string_view a, absl::string_view b) {
+  const auto split = [](absl::string_view id) {
+    std::pair<uint64_t, uint64_t> out{0, 0};
+    const size_t dash = id.find('-');
+    (void)absl::SimpleAtoi(id.substr(0, dash), &out.first);
+    if (dash != absl::string_view::npos) {
+      (void)absl::SimpleAtoi(id.substr(dash + 1), &out.second);
+    }
+    return out;
+  };
+  return split(a) < split(b);
+}
+
+bool IsCancelled(const IndexedActivity& entry, absl::CivilSecond local) {
+  return std::binary_search(entry.cancelled.begin(), entry.cancelled.end(),
+                            local);
+}
+
+// The sort key of a search result: next start (or none), then id.
+struct SearchKey {
+  int64_t start_nanos = kNoOccurrence;
+  int64_t id = 0;
+  bool operator<(const SearchKey& other) const {
+    return std::tie(start_nanos, id) < std::tie(other.start_nanos, other.id);
+  }
+};
+
+std::string EncodeKey(absl::Time basis, const SearchKey& key) {
+  return absl::StrCat(absl::ToUnixNanos(basis), "|", key.start_nanos, "|",
+                      key.id);
+}
+
+bool DecodeKey(absl::string_view cursor, absl::Time* basis, SearchKey* key) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(cursor, '|');
+  int64_t basis_nanos = 0;
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &basis_nanos) ||
+      !absl::SimpleAtoi(parts[1], &key->start_nanos) ||
+      !absl::SimpleAtoi(parts[2], &key->id)) {
+    return false;
+  }
+  *basis = absl::FromUnixNanos(basis_nanos);
+  return true;
+}
+
+std::string QueryFingerprint(absl::string_view kind,
+                             absl::string_view municipality,
+                             const google::protobuf::Message& query) {
+  std::string serialized;
+  google::protobuf::io::StringOutputStream stream(&serialized);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  query.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return absl::StrCat(kind, "|", municipality, "|", serialized);
+}
+
+// The first uncancelled occurrence overlapping [start, end), if any.
+std::optional<Occurrence> FirstInWindow(const IndexedActivity& entry,
+                                        absl::Time start, absl::Time end) {
+  // An occurrence overlaps iff it starts before `end` and ends after
+  // `start`, i.e. starts after start - duration.
+  std::optional<Occurrence> next =
+      entry.NextFrom(start - entry.schedule.duration + absl::Nanoseconds(1));
+  if (!next.has_value() || next->start >= end) return std::nullopt;
+  return next;
+}
+
+}  // namespace
+
+std::optional<Occurrence> IndexedActivity::NextFrom(absl::Time after) const {
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  if (cache_basis_ <= after &&
+      (!cache_next_.has_value() || cache_next_->start >= after) &&
+      cache_basis_ != absl::InfinitePast()) {
+    return cache_next_;
+  }
+  std::optional<Occurrence> next = NextOccurrence(schedule, after);
+  // Cancelled occurrences are skipped; the list is bounded, so is this.
+  while (next.has_value() && IsCancelled(*this, next->local_start)) {
+    next = NextOccurrence(schedule, next->start + absl::Nanoseconds(1));
+  }
+  cache_basis_ = after;
+  cache_next_ = next;
+  return next;
+}
+
+std::shared_ptr<const IndexedActivity> MakeIndexed(v1::Activity activity) {
+  auto schedule = ScheduleFromProto(activity.schedule());
+  if (!schedule.ok()) return nullptr;
+  auto entry = std::make_shared<IndexedActivity>();
+  entry->activity = std::move(activity);
+  entry->matchable = MakeMatchable(entry->activity);
+  entry->schedule = std::move(*schedule);
+  (void)absl::SimpleAtoi(store::IdOf(entry->activity.name()),
+                         &entry->numeric_id);
+  for (const auto& cancelled : entry->activity.cancelled_occurrences()) {
+    if (auto local = ParseLocalDateTime(cancelled.start_time(), "");
+        local.ok()) {
+      entry->cancelled.push_back(*local);
+    }
+  }
+  std::sort(entry->cancelled.begin(), entry->cancelled.end());
+  return entry;
+}
+
+SearchIndex::SearchIndex(CatalogueContext& ctx, Activities& activities)
+    : ctx_(ctx), activities_(activities) {}
+
+SearchIndex::Tenant& SearchIndex::TenantOf(absl::string_view municipality) {
+  std::lock_guard<std::mutex> lock(tenants_mutex_);
+  auto& tenant = tenants_[std::string(municipality)];
+  if (tenant == nullptr) tenant = std::make_unique<Tenant>();
+  return *tenant;
+}
+
+absl::Status SearchIndex::Apply(absl::string_view municipality, Tenant& tenant,
+                                const std::vector<std::string>& ids) {
+  if (ids.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<v1::Activity> loaded,
+                   activities_.LoadMany(municipality, ids));
+  std::map<std::string, std::shared_ptr<const IndexedActivity>> fresh;
+  for (v1::Activity& activity : loaded) {
+    std::string id = store::IdOf(activity.name());
+    if (auto entry = MakeIndexed(std::move(activity))) {
+      fresh.emplace(std::move(id), std::move(entry));
+    }
+  }
+  std::unique_lock<std::shared_mutex> lock(tenant.entries_mutex);
+  for (const std::string& id : ids) {
+    auto it = fresh.find(id);
+    if (it == fresh.end()) {
+      tenant.entries.erase(id);  // deleted
+    } else {
+      tenant.entries[id] = std::move(it->second);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndex::Reload(absl::string_view municipality,
+                                 Tenant& tenant) {
+  const std::string stream = ctx_.keys.space().EventStream(municipality);
+  // The position first: changes after it are applied by the next catch-up
+  // (re-reading a document twice is harmless).
+  ASSIGN_OR_RETURN(redis::Reply last,
+                   ctx_.pool.Run({"XREVRANGE", stream, "+", "-", "COUNT", "1"}));
+  if (last.is_error()) return absl::InternalError(last.str);
+  std::string position =
+      last.elements.empty() ? "0-0" : last.elements[0].elements[0].str;
+  ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                   activities_.AllIds(municipality));
+  {
+    std::unique_lock<std::shared_mutex> lock(tenant.entries_mutex);
+    tenant.entries.clear();
+  }
+  for (size_t begin = 0; begin < ids.size(); begin += store::kMaxScanBatch) {
+    const size_t end = std::min(ids.size(), begin + store::kMaxScanBatch);
+    RETURN_IF_ERROR(Apply(municipality, tenant,
+                          std::vector<std::string>(ids.begin() + begin,
+                                                   ids.begin() + end)));
+  }
+  tenant.position = std::move(position);
+  tenant.loaded = true;
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndex::CatchUp(absl::string_view municipality,
+                                  Tenant& tenant, bool* gap) {
+  const std::string stream = ctx_.keys.space().EventStream(municipality);
+  *gap = false;
+  while (true) {
+    ASSIGN_OR_RETURN(
+        std::vector<redis::Reply> replies,
+        ctx_.pool.Pipeline({{"XRANGE", stream, "(" + tenant.position, "+",
+                             "COUNT", absl::StrCat(kStreamBatch)},
+                            {"XRANGE", stream, "-", "+", "COUNT", "1"}}));
+    if (replies.size() != 2 || replies[0].is_error()) {
+      return absl::InternalError("cannot read the catalogue event stream");
+    }
+    const redis::Reply& batch = replies[0];
+    if (batch.elements.empty()) return absl::OkStatus();
+    // Entries we never saw were trimmed away if the stream now starts
+    // after our position (and we had a position).
+    const redis::Reply& first = replies[1];
+    if (tenant.position != "0-0" && !first.elements.empty() &&
+        StreamIdLess(tenant.position,
+                     first.elements[0].elements[0].str) &&
+        first.elements[0].elements[0].str != batch.elements[0].elements[0].str) {
+      *gap = true;
+      return absl::OkStatus();
+    }
+    std::set<std::string> ids;
+    for (const redis::Reply& entry : batch.elements) {
+      std::string id = ActivityIdOf(EntryResource(entry));
+      if (!id.empty()) ids.insert(std::move(id));
+    }
+    RETURN_IF_ERROR(Apply(municipality, tenant,
+                          std::vector<std::string>(ids.begin(), ids.end())));
+    tenant.position = batch.elements.back().elements[0].str;
+    if (static_cast<int>(batch.elements.size()) < kStreamBatch) {
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::StatusOr<SearchIndex::Snapshot> SearchIndex::Fresh(
+    absl::string_view municipality) {
+  Tenant& tenant = TenantOf(municipality);
+  {
+    std::lock_guard<std::mutex> refresh(tenant.refresh_mutex);
+    bool gap = false;
+    if (tenant.loaded) RETURN_IF_ERROR(CatchUp(municipality, tenant, &gap));
+    if (!tenant.loaded || gap) RETURN_IF_ERROR(Reload(municipality, tenant));
+  }
+  std::shared_lock<std::shared_mutex> lock(tenant.entries_mutex);
+  Snapshot snapshot;
+  snapshot.reserve(tenant.entries.size());
+  for (const auto& [id, entry] : tenant.entries) snapshot.push_back(entry);
+  return snapshot;
+}
+
+absl::StatusOr<SearchPage> SearchIndex::Search(
+    const auth::Principal& principal, absl::string_view municipality,
+    const v1::ActivityQuery& query, int32_t page_size,
+    absl::string_view page_token) {
+  RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
+  ASSIGN_OR_RETURN(int size, api::ResolvePageSize(page_size));
+  ASSIGN_OR_RETURN(CompiledQuery compiled, CompileQuery(query, "query"));
+  const std::string fingerprint =
+      QueryFingerprint("search", municipality, query);
+  ASSIGN_OR_RETURN(std::string cursor,
+                   api::DecodePageToken(page_token, fingerprint));
+  // The basis of "next occurrence" is fixed by the first page, so later
+  // pages continue the same order.
+  absl::Time basis = compiled.window_start.value_or(absl::Now());
+  SearchKey after{std::numeric_limits<int64_t>::min(), 0};
+  if (!cursor.empty() && !DecodeKey(cursor, &basis, &after)) {
+    return InvalidFieldError("page_token", "does not decode; start over");
+  }
+  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+
+  struct Hit {
+    SearchKey key;
+    const IndexedActivity* entry;
+    std::optional<Occurrence> next;
+  };
+  std::vector<Hit> hits;
+  int total = 0;
+  for (const auto& entry : snapshot) {
+    if (!IsPublic(entry->activity) ||
+        !MatchesAttributes(compiled, entry->matchable)) {
+      continue;
+    }
+    std::optional<Occurrence> next =
+        compiled.window_start.has_value()
+            ? FirstInWindow(*entry, basis, *compiled.window_end)
+            : entry->NextFrom(basis);
+    // Without a window, activities with nothing ahead are over in fact.
+    if (!next.has_value()) continue;
+    ++total;
+    Hit hit{{absl::ToUnixNanos(next->start), entry->numeric_id},
+            entry.get(),
+            next};
+    if (after < hit.key) hits.push_back(std::move(hit));
+  }
+  const auto by_key = [](const Hit& a, const Hit& b) { return a.key < b.key; };
+  const bool more = static_cast<int>(hits.size()) > size;
+  if (more) {
+    std::nth_element(hits.begin(), hits.begin() + size, hits.end(), by_key);
+    hits.resize(size);
+  }
+  std::sort(hits.begin(), hits.end(), by_key);
+
+  SearchPage page;
+  page.total_size = total;
+  for (const Hit& hit : hits) {
+    v1::SearchResult result;
+    *result.mutable_activity() = hit.entry->activity;
+    if (hit.next.has_value()) {
+      *result.mutable_next_occurrence() =
+          OccurrenceToProto(hit.entry->activity, *hit.next);
+    }
+    page.results.push_back(std::move(result));
+  }
+  if (more) {
+    page.next_page_token =
+        api::EncodePageToken(EncodeKey(basis, hits.back().key), fingerprint);
+  }
+  return page;
+}
+
+absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
+    const auth::Principal& principal, absl::string_view municipality,
+    absl::string_view activity_id, const v1::ActivityQuery& query,
+    absl::Time start, absl::Time end, int32_t page_size,
+    absl::string_view page_token, bool show_cancelled) {
+  RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
+  ASSIGN_OR_RETURN(int size,
+                   api::ResolvePageSize(page_size == 0
+                                            ? kDefaultOccurrencePageSize
+                                            : page_size));
+  if (end <= start) {
+    return InvalidFieldError("end_time", "must be after start_time");
+  }
+  if (end - start > kMaxWindow) {
+    return InvalidFieldError("end_time",
+                             "the window may span at most 400 days; list "
+                             "longer periods window by window");
+  }
+  ASSIGN_OR_RETURN(CompiledQuery compiled, CompileQuery(query, "query"));
+  const std::string fingerprint = absl::StrCat(
+      QueryFingerprint("occurrences", municipality, query), "|", activity_id,
+      "|", absl::ToUnixNanos(start), "|", absl::ToUnixNanos(end), "|",
+      show_cancelled);
+  ASSIGN_OR_RETURN(std::string cursor,
+                   api::DecodePageToken(page_token, fingerprint));
+  absl::Time ignored;
+  SearchKey after{std::numeric_limits<int64_t>::min(), 0};
+  if (!cursor.empty() && !DecodeKey(cursor, &ignored, &after)) {
+    return InvalidFieldError("page_token", "does not decode; start over");
+  }
+  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+
+  std::vector<const IndexedActivity*> sources;
+  if (!activity_id.empty()) {
+    for (const auto& entry : snapshot) {
+      if (store::IdOf(entry->activity.name()) == activity_id) {
+        if (MayRead(principal, entry->activity)) sources.push_back(entry.get());
+      }
+    }
+    if (sources.empty()) {
+      return ResourceNotFoundError("brobygger.catalogue.v1.Activity",
+                                   ActivityName(municipality, activity_id));
+    }
+  } else {
+    for (const auto& entry : snapshot) {
+      if (IsPublic(entry->activity) &&
+          MatchesAttributes(compiled, entry->matchable)) {
+        sources.push_back(entry.get());
+      }
+    }
+  }
+  // Each source contributes at most size+1 occurrences after the cursor;
+  // the page is the smallest `size` of them all.
+  const absl::Time from =
+      after.start_nanos == std::numeric_limits<int64_t>::min()
+          ? start
+          : std::max(start, absl::FromUnixNanos(after.start_nanos));
+  struct Item {
+    SearchKey key;
+    const IndexedActivity* entry;
+    Occurrence occurrence;
+  };
+  std::vector<Item> items;
+  for (const IndexedActivity* entry : sources) {
+    ASSIGN_OR_RETURN(Expansion expansion,
+                     ExpandOccurrences(entry->schedule, from, end,
+                                       size + 1 + static_cast<int>(
+                                                      entry->cancelled.size())));
+    int taken = 0;
+    for (const Occurrence& occurrence : expansion.occurrences) {
+      if (!show_cancelled && IsCancelled(*entry, occurrence.local_start)) {
+        continue;
+      }
+      SearchKey key{absl::ToUnixNanos(occurrence.start), entry->numeric_id};
+      if (!(after < key)) continue;
+      items.push_back({key, entry, occurrence});
+      if (++taken > size) break;
+    }
+  }
+  const auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
+  const bool more = static_cast<int>(items.size()) > size;
+  if (more) {
+    std::nth_element(items.begin(), items.begin() + size, items.end(), by_key);
+    items.resize(size);
+  }
+  std::sort(items.begin(), items.end(), by_key);
+  OccurrencePage page;
+  for (const Item& item : items) {
+    page.occurrences.push_back(
+        OccurrenceToProto(item.entry->activity, item.occurrence));
+  }
+  if (more) {
+    page.next_page_token = api::EncodePageToken(
+        EncodeKey(start, items.back().key), fingerprint);
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::Activity>> SearchIndex::Matching(
+    absl::string_view municipality, const CompiledQuery& query) {
+  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+  std::vector<v1::Activity> out;
+  for (const auto& entry : snapshot) {
+    if (!IsPublic(entry->activity) ||
+        !MatchesAttributes(query, entry->matchable)) {
+      continue;
+    }
+    if (query.window_start.has_value() &&
+        !FirstInWindow(*entry, *query.window_start, *query.window_end)) {
+      continue;
+    }
+    out.push_back(entry->activity);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Activity>> SearchIndex::All(
+    absl::string_view municipality) {
+  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+  std::vector<v1::Activity> out;
+  out.reserve(snapshot.size());
+  for (const auto& entry : snapshot) out.push_back(entry->activity);
+  return out;
+}
+
+}  // namespace brobygger::catalogue
