@@ -1,9 +1,5 @@
 #include "bench/registry_bench/config.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -50,7 +46,6 @@ namespace {
 
 constexpr int kMinActors = 50;
 constexpr int kMaxActors = 100000;
-constexpr int kMaxConcurrency = 1024;
 
 }  // namespace
 
@@ -62,20 +57,17 @@ absl::StatusOr<Config> ReadConfig() {
         absl::StrCat("--actors must be between ", kMinActors, " and ",
                      kMaxActors, "; got ", config.actors));
   }
-  for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_concurrency),
-                                               ',', absl::SkipWhitespace())) {
-    int value = 0;
-    if (!absl::SimpleAtoi(part, &value) || value < 1 ||
-        value > kMaxConcurrency) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--concurrency takes numbers from 1 to ", kMaxConcurrency,
-          " separated by commas, e.g. 1,16; got \"", part, "\""));
-    }
-    config.concurrency.push_back(value);
-  }
-  if (config.concurrency.empty()) {
-    return absl::InvalidArgumentError("--concurrency is empty; e.g. 1,16");
-  }
+  LoadFlags flags;
+  flags.concurrency = absl::GetFlag(FLAGS_concurrency);
+  flags.duration = absl::GetFlag(FLAGS_duration);
+  flags.warmup = absl::GetFlag(FLAGS_warmup);
+  flags.rounds = absl::GetFlag(FLAGS_rounds);
+  flags.call_deadline = absl::GetFlag(FLAGS_call_deadline);
+  flags.client_threads = absl::GetFlag(FLAGS_client_threads);
+  flags.time_limit = absl::GetFlag(FLAGS_time_limit);
+  absl::StatusOr<LoadConfig> load = ReadLoadConfig(flags);
+  if (!load.ok()) return load.status();
+  config.load = *std::move(load);
   for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_scenarios),
                                                ',', absl::SkipWhitespace())) {
     if (part != "echo" && part != "get" && part != "list" &&
@@ -90,60 +82,14 @@ absl::StatusOr<Config> ReadConfig() {
     return absl::InvalidArgumentError(
         "--scenarios is empty; e.g. echo,get,list,list_filter");
   }
-  config.duration = absl::GetFlag(FLAGS_duration);
-  config.warmup = absl::GetFlag(FLAGS_warmup);
-  config.call_deadline = absl::GetFlag(FLAGS_call_deadline);
-  if (config.duration <= absl::ZeroDuration() ||
-      config.duration > absl::Minutes(10)) {
-    return absl::InvalidArgumentError(
-        "--duration must be positive and at most 10m, e.g. 5s");
-  }
-  if (config.warmup < absl::ZeroDuration() ||
-      config.warmup > absl::Minutes(1)) {
-    return absl::InvalidArgumentError("--warmup must be 0 to 1m, e.g. 1s");
-  }
-  if (config.call_deadline <= absl::ZeroDuration() ||
-      config.call_deadline > absl::Minutes(1)) {
-    return absl::InvalidArgumentError(
-        "--call_deadline must be positive and at most 1m, e.g. 2s");
-  }
-  config.rounds = absl::GetFlag(FLAGS_rounds);
-  if (config.rounds < 1 || config.rounds > 100) {
-    return absl::InvalidArgumentError("--rounds must be 1 to 100");
-  }
-  if (config.duration / config.rounds < absl::Milliseconds(100)) {
-    return absl::InvalidArgumentError(
-        "--duration / --rounds must be at least 100ms: each slice needs "
-        "enough calls to measure");
-  }
-  config.client_threads = absl::GetFlag(FLAGS_client_threads);
-  if (config.client_threads < 0 || config.client_threads > 64) {
-    return absl::InvalidArgumentError(
-        "--client_threads must be 0 (one per core) to 64");
-  }
-  if (config.client_threads == 0) {
-    // One thread per core: a single thread caps the echo baseline (about
-    // 20% fewer Echo QPS at 16 in flight on 2 cores), which would flatter
-    // the registry's ratio.
-    config.client_threads =
-        std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
-  }
   config.page_size = absl::GetFlag(FLAGS_page_size);
   if (config.page_size < 1 || config.page_size > 1000) {
     return absl::InvalidArgumentError("--page_size must be 1 to 1000");
   }
-  // Per slice: its share of warm-up and measurement, plus connecting,
-  // starting the client threads and finishing the calls in flight.
-  const absl::Duration planned =
-      (config.warmup + config.duration +
-       absl::Milliseconds(300) * config.rounds) *
-      static_cast<double>(config.concurrency.size() * config.scenarios.size());
-  config.time_limit = absl::GetFlag(FLAGS_time_limit);
-  if (config.time_limit == absl::ZeroDuration()) {
-    config.time_limit = absl::Seconds(45) + planned;
-  }
-  if (config.time_limit < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--time_limit must not be negative");
+  if (config.load.time_limit == absl::ZeroDuration()) {
+    config.load.time_limit =
+        absl::Seconds(45) +
+        config.load.Planned(static_cast<int>(config.scenarios.size()));
   }
   config.seed = absl::GetFlag(FLAGS_seed);
   config.registry_binary = absl::GetFlag(FLAGS_registry_binary);

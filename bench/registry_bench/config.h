@@ -9,21 +9,16 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "bench/harness/load_config.h"
 
 namespace brobygger::bench {
 
 // See the flag descriptions (registry_bench --help).
 struct Config {
+  LoadConfig load;  // time_limit resolved
   int actors;
-  std::vector<int> concurrency;
   std::vector<std::string> scenarios;
-  absl::Duration duration;
-  absl::Duration warmup;
-  absl::Duration call_deadline;
-  int rounds;
-  int client_threads;
   int page_size;
-  absl::Duration time_limit;
   uint32_t seed;
   std::string registry_binary;  // empty = the one of this build tree
   std::string echo_binary;      // empty = the one of this build tree

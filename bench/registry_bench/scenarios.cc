@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "bench/registry_bench/actor_mix.h"
-#include "brobygger/bench/v1/echo.grpc.pb.h"
+#include "bench/harness/actor_mix.h"
+#include "bench/harness/unary_call.h"
 #include "brobygger/registry/v1/registry_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
 
@@ -13,78 +13,6 @@ namespace brobygger::bench {
 namespace {
 
 namespace registry_v1 = registry::v1;
-
-constexpr char kEchoPayload[] = "brobygger-bench!";  // 16 bytes
-
-// One unary call at a time: a fresh ClientContext per call (gRPC requires
-// it), the request made by NextRequest, the answer judged by Check.
-template <typename Stub, typename Request, typename Response>
-class UnaryCall : public Call {
- public:
-  UnaryCall(std::unique_ptr<Stub> stub, std::string token)
-      : stub_(std::move(stub)), bearer_(absl::StrCat("Bearer ", token)) {}
-
-  void Start(grpc::CompletionQueue* cq,
-             std::chrono::system_clock::time_point deadline,
-             void* tag) override {
-    NextRequest(&request_);
-    context_ = std::make_unique<grpc::ClientContext>();
-    context_->set_deadline(deadline);
-    context_->AddMetadata("authorization", bearer_);
-    response_.Clear();
-    reader_ = Prepare(*stub_, context_.get(), request_, cq);
-    reader_->StartCall();
-    reader_->Finish(&response_, &status_, tag);
-  }
-
-  absl::Status Finish() override {
-    if (!status_.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status_.error_code()),
-                          status_.error_message());
-    }
-    return Check(request_, response_);
-  }
-
- protected:
-  virtual std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> Prepare(
-      Stub& stub, grpc::ClientContext* context, const Request& request,
-      grpc::CompletionQueue* cq) = 0;
-  virtual void NextRequest(Request* request) = 0;
-  virtual absl::Status Check(const Request& request,
-                             const Response& response) = 0;
-
- private:
-  std::unique_ptr<Stub> stub_;
-  std::string bearer_;
-  std::unique_ptr<grpc::ClientContext> context_;
-  Request request_;
-  Response response_;
-  grpc::Status status_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
-};
-
-class EchoCall final : public UnaryCall<v1::EchoService::Stub, v1::EchoRequest,
-                                        v1::EchoResponse> {
- public:
-  using UnaryCall::UnaryCall;
-
- protected:
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::EchoResponse>> Prepare(
-      v1::EchoService::Stub& stub, grpc::ClientContext* context,
-      const v1::EchoRequest& request, grpc::CompletionQueue* cq) override {
-    return stub.PrepareAsyncEcho(context, request, cq);
-  }
-  void NextRequest(v1::EchoRequest* request) override {
-    request->set_payload(kEchoPayload);
-  }
-  absl::Status Check(const v1::EchoRequest& request,
-                     const v1::EchoResponse& response) override {
-    if (response.payload() != kEchoPayload) {
-      return absl::DataLossError("Echo returned a different payload");
-    }
-    return absl::OkStatus();
-  }
-};
 
 class GetActorCall final
     : public UnaryCall<registry_v1::RegistryService::Stub,
@@ -188,20 +116,6 @@ class ListActorsCall final
   std::string next_page_token_;
 };
 
-class EchoScenarioImpl final : public Scenario {
- public:
-  explicit EchoScenarioImpl(std::string token) : token_(std::move(token)) {}
-  std::string name() const override { return "Echo"; }
-  std::unique_ptr<Call> NewCall(const std::shared_ptr<grpc::Channel>& channel,
-                                int slot) override {
-    return std::make_unique<EchoCall>(v1::EchoService::NewStub(channel),
-                                      token_);
-  }
-
- private:
-  std::string token_;
-};
-
 class GetActorScenarioImpl final : public Scenario {
  public:
   GetActorScenarioImpl(std::string token,
@@ -249,10 +163,6 @@ class ListActorsScenarioImpl final : public Scenario {
 };
 
 }  // namespace
-
-std::unique_ptr<Scenario> EchoScenario(std::string token) {
-  return std::make_unique<EchoScenarioImpl>(std::move(token));
-}
 
 std::unique_ptr<Scenario> GetActorScenario(
     std::string token, std::shared_ptr<const std::vector<std::string>> names) {

@@ -1,7 +1,7 @@
-// The calls the benchmark makes. Every call carries the same bearer token
-// (a client reuses its token; the registry verifies it once and caches
-// it), the Echo calls included, so that both servers receive the same
-// metadata.
+// The registry calls the benchmark makes (the Echo baseline is in
+// harness/echo_scenario.h). Every call carries the same bearer token (a
+// client reuses its token; the registry verifies it once and caches it),
+// the Echo calls included, so that both servers receive the same metadata.
 #ifndef BROBYGGER_BENCH_REGISTRY_BENCH_SCENARIOS_H_
 #define BROBYGGER_BENCH_REGISTRY_BENCH_SCENARIOS_H_
 
@@ -9,12 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/registry_bench/load.h"
+#include "bench/harness/load.h"
 
 namespace brobygger::bench {
-
-// EchoService/Echo with a 16-byte payload.
-std::unique_ptr<Scenario> EchoScenario(std::string token);
 
 // RegistryService/GetActor of a random actor among `names`.
 std::unique_ptr<Scenario> GetActorScenario(

@@ -1,39 +1,17 @@
-// Loads the benchmark's municipality and actors into a running registry
-// over gRPC, as an operator (the municipality) and a coordinator (the
-// actors), and checks that the registry lists what was loaded.
+// Checks that the registry lists what the benchmark loaded into it
+// (harness/registry_seed.h).
 #ifndef BROBYGGER_BENCH_REGISTRY_BENCH_SEED_H_
 #define BROBYGGER_BENCH_REGISTRY_BENCH_SEED_H_
 
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "absl/status/statusor.h"
-#include "absl/time/time.h"
-#include "bench/registry_bench/actor_mix.h"
+#include "absl/status/status.h"
+#include "bench/harness/actor_mix.h"
+#include "bench/harness/registry_seed.h"
 #include "grpcpp/channel.h"
 
 namespace brobygger::bench {
-
-struct SeedOptions {
-  std::string operator_token;
-  std::string coordinator_token;
-  // Concurrent CreateActor calls.
-  int concurrency = 8;
-  absl::Duration call_deadline = absl::Seconds(10);
-};
-
-struct Seeded {
-  std::string parent;  // "municipalities/aalborg"
-  std::vector<std::string> actor_names;
-  absl::Duration took;
-};
-
-// Creates the municipality and every actor of `mix` (parents first). Each
-// create carries a request_id, so a retry after a timeout is safe.
-absl::StatusOr<Seeded> SeedRegistry(
-    const std::shared_ptr<grpc::Channel>& channel, const ActorMix& mix,
-    const SeedOptions& options);
 
 // Lists every actor, and every Arabic-speaking volunteer with the filter
 // the benchmark uses, and compares the counts with `mix`.

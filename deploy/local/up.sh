@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # README command 1: installs what is missing, builds, and runs Brobygger
 # locally: a private redis-server and every service built so far, on
-# loopback; loads the demo municipality (deploy/demo/aalborg.json) and
-# prints the addresses and development tokens.
+# loopback; loads the demo municipalities (deploy/demo/aalborg.json and
+# lejre.json into the registry, aalborg-catalogue.json and
+# lejre-catalogue.json into the catalogue) and prints the addresses and
+# development tokens.
 #
 # Safe to re-run: services are restarted (with the new build), Redis and
 # its data are kept, the demo is loaded only once. Stop with
@@ -16,6 +18,18 @@ bash "${ROOT}/deploy/setup.sh"
 [[ "${BROBYGGER_SKIP_BUILD:-0}" == 1 ]] || build
 [[ -x "${BROCTL}" ]] || die "${BROCTL} is not built"
 mkdir -p "${LOG_DIR}" "${RUN_DIR}" "${REDIS_DIR}"
+# The catalogue's plain-HTTP calendar feeds.
+FEED_PORT="${BROBYGGER_FEED_PORT:-8090}"
+
+# service_extra_args NAME: the flags only that service takes, one a line.
+service_extra_args() {
+  case "$1" in
+    catalogue)
+      echo "--feed_listen=${HOST}:${FEED_PORT}"
+      echo "--feed_base_url=http://${HOST}:${FEED_PORT}"
+      ;;
+  esac
+}
 
 # --- Development signing key --------------------------------------------
 if [[ ! -f "${KEYS_DIR}/private/dev.pem" || ! -f "${KEYS_DIR}/public/dev.pem" ]]; then
@@ -54,13 +68,14 @@ for entry in "${SERVICES[@]}"; do
   port="$(service_port "${name}" "${default_port}" PORT)"
   metrics="$(service_port "${name}" "${default_metrics}" METRICS_PORT)"
   stop_pid "${name}" "${RUN_DIR}/${name}.pid" 30
+  mapfile -t extra_args < <(service_extra_args "${name}")
   log "starting ${name} on ${HOST}:${port} (metrics ${HOST}:${metrics}, log ${LOG_DIR}/${name}.log)"
   # Flags on the command line win over BROBYGGER_* variables the caller may
   # have set for another purpose. setsid: the service outlives this shell
   # and its terminal.
   setsid "${binary}" --listen="${HOST}:${port}" --metrics_listen="${HOST}:${metrics}" \
     --redis_host="${HOST}" --redis_port="${REDIS_PORT}" \
-    --jwt_public_keys_dir="${KEYS_DIR}/public" \
+    --jwt_public_keys_dir="${KEYS_DIR}/public" "${extra_args[@]}" \
     >>"${LOG_DIR}/${name}.log" 2>&1 </dev/null &
   echo $! >"${RUN_DIR}/${name}.pid"
   started+=("${name}:${port}:${metrics}")
@@ -86,23 +101,57 @@ for entry in "${started[@]}"; do
   done
 done
 
-# --- Tokens and the demo municipality ---------------------------------------
+# --- Tokens and the demo municipalities ------------------------------------
 token() { "${BROCTL}" token --key "${KEYS_DIR}/private/dev.pem" --kid dev --ttl 12h "$@"; }
 COORDINATOR_TOKEN="$(token --role coordinator --municipality aalborg --subject dev-coordinator)"
+LEJRE_COORDINATOR_TOKEN="$(token --role coordinator --municipality lejre --subject dev-coordinator-lejre)"
 OPERATOR_TOKEN="$(token --role operator --subject dev-operator)"
 REGISTRY_ADDR="${HOST}:$(service_port registry 50051 PORT)"
+CATALOGUE_ADDR="${HOST}:$(service_port catalogue 50052 PORT)"
 
-# The import sets the municipality's coordinator last: with it set, the
-# demo is complete and is not loaded again.
-demo="$("${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${OPERATOR_TOKEN}" \
-  municipality get aalborg 2>/dev/null || true)"
-if [[ "${demo}" == *'"coordinator"'* ]]; then
-  log "the demo municipality aalborg is loaded already"
-else
-  log "loading the demo municipality from deploy/demo/aalborg.json"
-  "${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${COORDINATOR_TOKEN}" \
-    actors import --file "${ROOT}/deploy/demo/aalborg.json" \
-    --operator-token "${OPERATOR_TOKEN}" >"${LOG_DIR}/demo-import.json"
+# demo_registry ID TOKEN FILE: the import sets the municipality's
+# coordinator last: with it set, the demo is complete and is not loaded
+# again.
+demo_registry() {
+  local id="$1" coordinator_token="$2" file="$3" demo
+  demo="$("${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${OPERATOR_TOKEN}" \
+    municipality get "${id}" 2>/dev/null || true)"
+  if [[ "${demo}" == *'"coordinator"'* ]]; then
+    log "the demo municipality ${id} is loaded already"
+    return 0
+  fi
+  log "loading the demo municipality from ${file#"${ROOT}/"}"
+  "${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${coordinator_token}" \
+    actors import --file "${file}" \
+    --operator-token "${OPERATOR_TOKEN}" >"${LOG_DIR}/demo-import-${id}.json"
+}
+demo_registry aalborg "${COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/aalborg.json"
+demo_registry lejre "${LEJRE_COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/lejre.json"
+
+# demo_catalogue ID TOKEN FILE: loaded once (the municipality has
+# activities afterwards); the import is idempotent, so an interrupted one
+# can be finished with the same broctl command.
+demo_catalogue() {
+  local id="$1" coordinator_token="$2" file="$3" listed
+  listed="$("${BROCTL}" --addr "${CATALOGUE_ADDR}" --token "${coordinator_token}" \
+    catalogue list --parent "municipalities/${id}" --page-size 1)" ||
+    die "cannot list the catalogue of ${id}; see ${LOG_DIR}/catalogue.log"
+  if [[ "${listed}" == *'"activities"'* ]]; then
+    log "the demo catalogue of ${id} is loaded already"
+    return 0
+  fi
+  log "loading the demo catalogue from ${file#"${ROOT}/"}"
+  "${BROCTL}" --addr "${CATALOGUE_ADDR}" --token "${coordinator_token}" \
+    catalogue import --file "${file}" --registry-addr "${REGISTRY_ADDR}" \
+    >"${LOG_DIR}/demo-catalogue-${id}.json"
+}
+catalogue_running=0
+for entry in "${started[@]}"; do
+  if [[ "${entry}" == catalogue:* ]]; then catalogue_running=1; fi
+done
+if ((catalogue_running)); then
+  demo_catalogue aalborg "${COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/aalborg-catalogue.json"
+  demo_catalogue lejre "${LEJRE_COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/lejre-catalogue.json"
 fi
 # Volunteers only: listing newcomers would add reads to their audit log.
 volunteers="$("${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${COORDINATOR_TOKEN}" \
@@ -120,14 +169,21 @@ for entry in "${started[@]}"; do
   IFS=: read -r name port metrics <<<"${entry}"
   printf '  %-12s %s  metrics http://%s/metrics\n' "${name}" "${HOST}:${port}" "${HOST}:${metrics}"
 done
+if ((catalogue_running)); then
+  printf '  %-12s %s\n' "feeds" "http://${HOST}:${FEED_PORT}/feeds/...  (catalogue feed create)"
+fi
 cat <<SUMMARY
 
-Demo municipality: municipalities/aalborg (${volunteer_count} volunteers, newcomers, organisations,
-  contact points and fora from deploy/demo/aalborg.json)
+Demo municipalities: municipalities/aalborg (${volunteer_count} volunteers, newcomers, organisations,
+  contact points and fora from deploy/demo/aalborg.json) and municipalities/lejre
+  (deploy/demo/lejre.json); their activity catalogues and Aalborg's reception timeline
+  from deploy/demo/*-catalogue.json when the catalogue runs.
 
 Development tokens (12 h; mint more with ${BROCTL#"${ROOT}/"} token):
   coordinator of aalborg:
     export BROBYGGER_TOKEN=${COORDINATOR_TOKEN}
+  coordinator of lejre:
+    ${LEJRE_COORDINATOR_TOKEN}
   operator:
     export BROBYGGER_OPERATOR_TOKEN=${OPERATOR_TOKEN}
 
@@ -140,3 +196,16 @@ Try it:
       -d '{"parent": "municipalities/aalborg", "filter": "kind = VOLUNTEER AND area = \"Kærby\""}' \\
       ${REGISTRY_ADDR} brobygger.registry.v1.RegistryService/ListActors
 SUMMARY
+if ((catalogue_running)); then
+  cat <<SUMMARY
+
+  ${BROCTL#"${ROOT}/"} catalogue search --addr ${CATALOGUE_ADDR} --parent municipalities/aalborg \\
+      --text fællesspisning
+  ${BROCTL#"${ROOT}/"} catalogue calendar --addr ${CATALOGUE_ADDR} --parent municipalities/aalborg \\
+      --category COMMUNAL_DINING --out dinners.ics
+
+  grpcurl -plaintext -H "authorization: Bearer \$BROBYGGER_TOKEN" \\
+      -d '{"parent": "municipalities/aalborg", "query": {"text": "fællesspisning", "area": "St. Restrup"}}' \\
+      ${CATALOGUE_ADDR} brobygger.catalogue.v1.CatalogueService/SearchActivities
+SUMMARY
+fi

@@ -117,17 +117,17 @@ absl::StatusOr<ActivityListFilter> ParseListFilter(absl::string_view text) {
   for (const api::Restriction& r : restrictions) {
     bool ok = true;
     if (r.field == "state") {
-      v1::ActivityState state;
+      v1::ActivityState state = v1::ACTIVITY_STATE_UNSPECIFIED;
       ok = v1::ActivityState_Parse(EnumFilterValue(r.value, "ACTIVITY_STATE_"),
                                    &state);
       filter.state = state;
     } else if (r.field == "kind") {
-      v1::ActivityKind kind;
+      v1::ActivityKind kind = v1::ACTIVITY_KIND_UNSPECIFIED;
       ok = v1::ActivityKind_Parse(EnumFilterValue(r.value, "ACTIVITY_KIND_"),
                                   &kind);
       filter.kind = kind;
     } else if (r.field == "category") {
-      v1::Category category;
+      v1::Category category = v1::CATEGORY_UNSPECIFIED;
       ok = v1::Category_Parse(EnumFilterValue(r.value, "CATEGORY_"), &category);
       filter.category = category;
     } else if (r.field == "organiser") {
@@ -326,7 +326,7 @@ absl::StatusOr<v1::Activity> Activities::Create(
                              "an activity is created as DRAFT, PUBLISHED or "
                              "PAUSED");
   }
-  RETURN_IF_ERROR(RequireEditor(principal, activity));
+  RETURN_IF_ERROR(RequireCreator(principal, activity));
   std::string request_key;
   if (!request_id.empty()) {
     request_key =
@@ -452,6 +452,14 @@ absl::StatusOr<v1::Activity> Activities::Update(
                                "a published activity cannot go back to "
                                "DRAFT; PAUSE or END it");
     }
+    // ENDED is over for good (its organiser may even have left the
+    // registry): bringing it back would publish what nobody stands for.
+    if (current.resource.state() == v1::ACTIVITY_STATE_ENDED &&
+        updated.state() != v1::ACTIVITY_STATE_ENDED) {
+      return InvalidFieldError("activity.state",
+                               "an ended activity is over for good; create "
+                               "a new one instead");
+    }
     RETURN_IF_ERROR(RequireEditor(principal, updated));
     if (ChangedFields(current.resource, updated).empty()) {
       return current.resource;  // nothing to write, nothing to announce
@@ -531,11 +539,14 @@ absl::StatusOr<v1::Activity> Activities::CancelOccurrence(
       return ResourceNotFoundError(kResourceType, name);
     }
     RETURN_IF_ERROR(RequireEditor(principal, current.resource));
-    RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
+    // Already cancelled: a retry of this request gets its result even
+    // though the etag it carries is now stale (there is nothing to write,
+    // so nothing to protect).
     const std::string canonical = FormatLocalDateTime(*start);
     for (const auto& cancelled : current.resource.cancelled_occurrences()) {
       if (cancelled.start_time() == canonical) return current.resource;
     }
+    RETURN_IF_ERROR(store::CheckEtag(etag, current.version, name, "etag"));
     ASSIGN_OR_RETURN(Schedule schedule,
                      ScheduleFromProto(current.resource.schedule()));
     // The occurrence must exist: expand a day around its instant.
@@ -596,7 +607,7 @@ absl::StatusOr<v1::Activity> Activities::CancelOccurrence(
 
 absl::StatusOr<ImportResult> Activities::Import(
     const auth::Principal& principal, absl::string_view municipality,
-    v1::Activity activity, bool validate_only) {
+    v1::Activity activity, bool validate_only, absl::string_view exported_id) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
   if (activity.external_id().empty()) {
     return InvalidFieldError("activity.external_id",
@@ -607,11 +618,23 @@ absl::StatusOr<ImportResult> Activities::Import(
                                   ctx_.keys.ExternalIdClaims(municipality),
                                   activity.external_id()}));
   if (claim.is_error()) return absl::InternalError(claim.str);
-  if (!claim.is_string()) {
+  std::string target_id = claim.is_string() ? claim.str : "";
+  if (target_id.empty() && !exported_id.empty()) {
+    // A service this municipality exported itself: it updates the activity
+    // it came from, whose own external id (if any) stays.
+    auto exported = Load(municipality, exported_id);
+    if (exported.ok()) {
+      target_id = std::string(exported_id);
+      activity.set_external_id(exported->resource.external_id());
+    } else if (!absl::IsNotFound(exported.status())) {
+      return exported.status();
+    }
+  }
+  if (target_id.empty()) {
     if (validate_only) {
       RETURN_IF_ERROR(
           ValidateAndNormalizeActivity(municipality, "activity", &activity));
-      RETURN_IF_ERROR(RequireEditor(principal, activity));
+      RETURN_IF_ERROR(RequireCreator(principal, activity));
       RETURN_IF_ERROR(ResolveOrganisers(municipality, &activity));
       return ImportResult{ImportOutcome::kCreated, ""};
     }
@@ -622,7 +645,7 @@ absl::StatusOr<ImportResult> Activities::Import(
                             absl::StrCat("import:", activity.external_id())));
     return ImportResult{ImportOutcome::kCreated, created.name()};
   }
-  ASSIGN_OR_RETURN(auto current, Load(municipality, claim.str));
+  ASSIGN_OR_RETURN(auto current, Load(municipality, target_id));
   v1::Activity updated = current.resource;
   activity.set_state(current.resource.state());
   activity.set_kind(current.resource.kind());
@@ -667,54 +690,59 @@ absl::Status Activities::RewriteForRegistry(absl::string_view municipality,
   }
 }
 
-absl::Status Activities::OrganiserRemoved(absl::string_view municipality,
-                                          absl::string_view actor) {
+template <typename Change>
+absl::Status Activities::RewriteActivitiesOf(absl::string_view municipality,
+                                             absl::string_view actor,
+                                             const Change& change) {
   const std::string index = ctx_.keys.Index(municipality, kActivityCollection,
                                             "organiser", store::IdOf(actor));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   ctx_.store.Scan(index, 0, kMaxCancelledOccurrences * 100));
-  for (const std::string& id : ids) {
-    RETURN_IF_ERROR(RewriteForRegistry(
-        municipality, id, [&](v1::Activity* activity, std::string* reason) {
-          auto* co = activity->mutable_co_organisers();
-          const auto it = std::find(co->begin(), co->end(), actor);
-          if (it != co->end()) {
-            co->erase(it);
-            return true;
-          }
-          if (activity->organiser() != actor ||
-              activity->state() == v1::ACTIVITY_STATE_ENDED) {
-            return false;
-          }
-          activity->set_state(v1::ACTIVITY_STATE_ENDED);
-          *reason = absl::StrCat("the organiser ",
-                                 activity->organiser_display_name(),
-                                 " left the registry");
-          return true;
-        }));
+  double after = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                     ctx_.store.Scan(index, after, store::kMaxScanBatch));
+    for (const std::string& id : ids) {
+      RETURN_IF_ERROR(RewriteForRegistry(municipality, id, change));
+    }
+    if (ids.size() < static_cast<size_t>(store::kMaxScanBatch)) break;
+    after = store::IdScore(ids.back());
   }
   return absl::OkStatus();
+}
+
+absl::Status Activities::OrganiserRemoved(absl::string_view municipality,
+                                          absl::string_view actor) {
+  return RewriteActivitiesOf(
+      municipality, actor, [&](v1::Activity* activity, std::string* reason) {
+        auto* co = activity->mutable_co_organisers();
+        const auto it = std::find(co->begin(), co->end(), actor);
+        if (it != co->end()) {
+          co->erase(it);
+          return true;
+        }
+        if (activity->organiser() != actor ||
+            activity->state() == v1::ACTIVITY_STATE_ENDED) {
+          return false;
+        }
+        activity->set_state(v1::ACTIVITY_STATE_ENDED);
+        *reason = absl::StrCat("the organiser ",
+                               activity->organiser_display_name(),
+                               " left the registry");
+        return true;
+      });
 }
 
 absl::Status Activities::OrganiserRenamed(absl::string_view municipality,
                                           absl::string_view actor,
                                           absl::string_view display_name) {
-  const std::string index = ctx_.keys.Index(municipality, kActivityCollection,
-                                            "organiser", store::IdOf(actor));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   ctx_.store.Scan(index, 0, kMaxCancelledOccurrences * 100));
-  for (const std::string& id : ids) {
-    RETURN_IF_ERROR(RewriteForRegistry(
-        municipality, id, [&](v1::Activity* activity, std::string*) {
-          if (activity->organiser() != actor ||
-              activity->organiser_display_name() == display_name) {
-            return false;
-          }
-          activity->set_organiser_display_name(std::string(display_name));
-          return true;
-        }));
-  }
-  return absl::OkStatus();
+  return RewriteActivitiesOf(
+      municipality, actor, [&](v1::Activity* activity, std::string*) {
+        if (activity->organiser() != actor ||
+            activity->organiser_display_name() == display_name) {
+          return false;
+        }
+        activity->set_organiser_display_name(std::string(display_name));
+        return true;
+      });
 }
 
 absl::StatusOr<std::vector<v1::Activity>> Activities::LoadMany(

@@ -74,10 +74,13 @@ class Activities {
   // Creates or updates the activity that carries `activity.external_id()`
   // (required), keeping the state of an existing one. Same rules and
   // events as Create/Update. `validate_only` checks and writes nothing.
+  // `exported_id`: the id of this municipality's activity the service was
+  // exported from (its HSDS id names it), which it then updates.
   absl::StatusOr<ImportResult> Import(const auth::Principal& principal,
                                        absl::string_view municipality,
                                        v1::Activity activity,
-                                       bool validate_only);
+                                       bool validate_only,
+                                       absl::string_view exported_id = "");
 
   // Following the registry (no principal: the catalogue itself acts).
   // The organiser left the registry: its activities end (and it is
@@ -120,6 +123,12 @@ class Activities {
   template <typename Change>
   absl::Status RewriteForRegistry(absl::string_view municipality,
                                   absl::string_view id, const Change& change);
+  // RewriteForRegistry of every activity `actor` organises or
+  // co-organises.
+  template <typename Change>
+  absl::Status RewriteActivitiesOf(absl::string_view municipality,
+                                   absl::string_view actor,
+                                   const Change& change);
 
   CatalogueContext& ctx_;
   RegistryProjection& registry_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/status/errors.h"
+#include "common/status/macros.h"
 #include "services/catalogue/activity_rules.h"
 
 namespace brobygger::catalogue {
@@ -53,6 +54,19 @@ absl::Status RequireEditor(const auth::Principal& principal,
                 : "a civil offer is edited by its own organisation (an "
                   "ngo_app token whose org is the organiser or a "
                   "co-organiser) or by a coordinator");
+}
+
+absl::Status RequireCreator(const auth::Principal& principal,
+                            const v1::Activity& activity) {
+  RETURN_IF_ERROR(RequireEditor(principal, activity));
+  if (principal.role == auth::Role::kNgoApp &&
+      principal.organisation != activity.organiser()) {
+    return PermissionDeniedError(
+        "ACTIVITY_EDITOR",
+        "an organisation creates activities as their organiser; the "
+        "organiser adds co-organisers");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace brobygger::catalogue

@@ -26,6 +26,12 @@ bool MayRead(const auth::Principal& principal, const v1::Activity& activity);
 absl::Status RequireEditor(const auth::Principal& principal,
                            const v1::Activity& activity);
 
+// RequireEditor for a new activity, where an organisation's app must be
+// the organiser itself: listing itself as co-organiser does not let it
+// publish in another organisation's name.
+absl::Status RequireCreator(const auth::Principal& principal,
+                            const v1::Activity& activity);
+
 }  // namespace brobygger::catalogue
 
 #endif  // BROBYGGER_SERVICES_CATALOGUE_ACTIVITY_ACCESS_H_

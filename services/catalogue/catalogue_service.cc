@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/request_id.h"
 #include "common/api/resource_name.h"
+#include "common/auth/authorizer.h"
 #include "common/server/authorized_call.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
@@ -52,6 +53,16 @@ absl::StatusOr<std::string> TemplateMunicipality(const std::string& name,
   return parts[0];
 }
 
+// VEVENTs in an iCalendar text (content lines end in CRLF).
+int CountEvents(absl::string_view ics) {
+  int count = 0;
+  for (size_t at = ics.find("BEGIN:VEVENT\r\n"); at != absl::string_view::npos;
+       at = ics.find("BEGIN:VEVENT\r\n", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 std::optional<absl::Time> OptionalTime(
     bool present, const google::protobuf::Timestamp& timestamp) {
   if (!present) return std::nullopt;
@@ -60,17 +71,20 @@ std::optional<absl::Time> OptionalTime(
 
 }  // namespace
 
-// Every handler first names the municipality it touches, which also makes
-// sure the catalogue follows that municipality's registry events.
+// Every handler first names the municipality it touches and checks that
+// the caller may act there; only then does the catalogue follow that
+// municipality's registry events (so made-up names leave no trace).
 #define BROBYGGER_CATALOGUE_PARENT(var, parent)                             \
   ASSIGN_OR_RETURN(auto var##_parts,                                        \
                    api::ParseResourceName(                                  \
                        parent, "municipalities/{municipality}", "parent")); \
   const std::string var = var##_parts[0];                                   \
+  RETURN_IF_ERROR(auth::RequireMunicipality(principal, var));               \
   RETURN_IF_ERROR(catalogue_.follower().Follow(var))
 
-#define BROBYGGER_CATALOGUE_NAMED(var, name, collection, field)    \
-  ASSIGN_OR_RETURN(Named var, ParseNamed(name, collection, field)); \
+#define BROBYGGER_CATALOGUE_NAMED(var, name, collection, field)          \
+  ASSIGN_OR_RETURN(Named var, ParseNamed(name, collection, field));       \
+  RETURN_IF_ERROR(auth::RequireMunicipality(principal, var.municipality)); \
   RETURN_IF_ERROR(catalogue_.follower().Follow(var.municipality))
 
 grpc::Status CatalogueService::CreateActivity(
@@ -233,7 +247,6 @@ grpc::Status CatalogueService::ExportCalendar(
       *authorizer_, *context, "ExportCalendar",
       [&](const Principal& principal) -> absl::Status {
         BROBYGGER_CATALOGUE_PARENT(m, request->parent());
-        RETURN_IF_ERROR(auth::RequireMunicipality(principal, m));
         ASSIGN_OR_RETURN(CompiledQuery query,
                          CompileQuery(request->query(), "query"));
         ASSIGN_OR_RETURN(std::vector<v1::Activity> activities,
@@ -464,6 +477,7 @@ grpc::Status CatalogueService::ExportPersonalPlanCalendar(
                          catalogue_.plans().ExportCalendar(
                              principal, named.municipality, named.id));
         response->set_content_type(kCalendarContentType);
+        response->set_event_count(CountEvents(ics));
         response->set_data(std::move(ics));
         return absl::OkStatus();
       });

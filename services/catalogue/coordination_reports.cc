@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/auth/authorizer.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
@@ -22,6 +23,33 @@ v1::Category CategoryFromCode(absl::string_view code) {
     }
   }
   return v1::CATEGORY_UNSPECIFIED;
+}
+
+// "«Sprogcafé» (Røde Kors Aalborg) and «Lektiecafé» (DFH) are both
+// language_cafe in Kærby for similar target groups; 12 occurrences overlap
+// in time": the people reading the report know names, not resource names.
+std::string OverlapExplanation(
+    const std::map<std::string, const v1::Activity*>& by_name,
+    const Overlap& overlap, absl::string_view area) {
+  const auto describe = [&](const std::string& name) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) return name;
+    const v1::Activity& a = *it->second;
+    return absl::StrCat("\"", a.display_name(), "\" (",
+                        a.organiser_display_name().empty()
+                            ? a.organiser()
+                            : a.organiser_display_name(),
+                        ")");
+  };
+  return absl::StrCat(describe(overlap.first_id), " and ",
+                      describe(overlap.second_id), " are both ",
+                      absl::StrReplaceAll(overlap.category, {{"_", " "}}),
+                      " in ", area, " for similar target groups; ",
+                      overlap.shared_occurrences,
+                      overlap.shared_occurrences == 1
+                          ? " occurrence overlaps"
+                          : " occurrences overlap",
+                      " in time in the report's window");
 }
 
 }  // namespace
@@ -93,7 +121,9 @@ absl::StatusOr<v1::CoordinationReport> CoordinationReports::Build(
     offer.ended = activity.state() == v1::ACTIVITY_STATE_ENDED;
     input.offers.push_back(std::move(offer));
   }
-  ASSIGN_OR_RETURN(input.needs_by_area, projection_.NeedsByArea(municipality));
+  // Activities' spelling of an area first, then the registry's.
+  ASSIGN_OR_RETURN(input.needs_by_area,
+                   projection_.NeedsByArea(municipality, &display_area));
   for (const auto& [area, needs] : input.needs_by_area) areas.insert(area);
   input.areas.assign(areas.begin(), areas.end());
   for (int value = v1::Category_MIN; value <= v1::Category_MAX; ++value) {
@@ -107,6 +137,10 @@ absl::StatusOr<v1::CoordinationReport> CoordinationReports::Build(
   if (!analysed.ok()) {
     return PrefixFieldViolations(analysed.status(), "report");
   }
+  std::map<std::string, const v1::Activity*> by_name;
+  for (const v1::Activity& activity : activities) {
+    by_name.emplace(activity.name(), &activity);
+  }
   const auto shown_area = [&](const std::string& folded) {
     auto it = display_area.find(folded);
     return it == display_area.end() ? folded : it->second;
@@ -119,14 +153,18 @@ absl::StatusOr<v1::CoordinationReport> CoordinationReports::Build(
     out->set_category(CategoryFromCode(overlap.category));
     out->set_area(shown_area(overlap.area));
     out->set_shared_occurrences(overlap.shared_occurrences);
-    out->set_explanation(overlap.explanation);
+    out->set_explanation(OverlapExplanation(
+        by_name, overlap, shown_area(overlap.area)));
   }
   for (const Gap& gap : analysed->gaps) {
     auto* out = report.add_gaps();
     out->set_area(shown_area(gap.area));
     out->set_category(CategoryFromCode(gap.category));
     out->set_need(gap.need);
-    out->set_explanation(gap.explanation);
+    out->set_explanation(absl::StrReplaceAll(
+        gap.explanation, {{absl::StrCat(" ", gap.area), absl::StrCat(
+                                                            " ",
+                                                            shown_area(gap.area))}}));
   }
   for (const StaleOffer& stale : analysed->stale) {
     auto* out = report.add_stale();

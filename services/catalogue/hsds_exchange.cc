@@ -8,6 +8,7 @@
 #include "common/auth/authorizer.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
+#include "common/store/resource_io.h"
 #include "common/text/fold.h"
 #include "services/catalogue/activity_query.h"
 #include "services/catalogue/hsds.h"
@@ -75,10 +76,23 @@ absl::StatusOr<v1::ImportHsdsResponse> HsdsExchange::Import(
     }
   }
   RETURN_IF_ERROR(violations.ToStatus());
+  // Services this municipality exported carry the name-based UUID of the
+  // activity they came from; importing them back updates that activity.
+  ASSIGN_OR_RETURN(std::vector<v1::Activity> existing, index_.All(municipality));
+  std::map<std::string, std::string> exported_ids;
+  for (const v1::Activity& activity : existing) {
+    exported_ids.emplace(NameBasedUuid(activity.name()),
+                         store::IdOf(activity.name()));
+  }
+  const auto exported_id = [&](const ImportedService& service) {
+    auto it = exported_ids.find(service.external_id);
+    return it == exported_ids.end() ? std::string() : it->second;
+  };
   // Validate everything before writing anything.
   for (size_t i = 0; i < services.size(); ++i) {
-    auto checked =
-        activities_.Import(principal, municipality, services[i].activity, true);
+    auto checked = activities_.Import(principal, municipality,
+                                      services[i].activity, true,
+                                      exported_id(services[i]));
     if (!checked.ok()) {
       return PrefixFieldViolations(checked.status(),
                                    absl::StrCat("json.services[", i, "]"));
@@ -88,7 +102,8 @@ absl::StatusOr<v1::ImportHsdsResponse> HsdsExchange::Import(
   for (const ImportedService& service : services) {
     ASSIGN_OR_RETURN(ImportResult result,
                      activities_.Import(principal, municipality,
-                                        service.activity, validate_only));
+                                        service.activity, validate_only,
+                                        exported_id(service)));
     switch (result.outcome) {
       case ImportOutcome::kCreated:
         response.set_created(response.created() + 1);

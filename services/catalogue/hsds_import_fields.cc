@@ -373,9 +373,9 @@ absl::Status ReadPlace(const JsonNode& location, v1::Activity& activity) {
             : "give exactly one physical address; Brobygger keeps one");
   }
   const JsonNode& address = physical[0];
-  ASSIGN_OR_RETURN(
-      std::string line,
-      address.Child("address_1").RequiredString("the street address"));
+  // HSDS requires the property; an empty value is a place without a street
+  // address (a town, as Brobygger exports it).
+  ASSIGN_OR_RETURN(std::string line, address.Child("address_1").String());
   ASSIGN_OR_RETURN(std::string line_2, address.Child("address_2").String());
   ASSIGN_OR_RETURN(std::string city,
                    address.Child("city").RequiredString("the town or area"));

@@ -93,7 +93,8 @@ void RegistryFollower::Run() {
     if (tenants_changed_.exchange(false) || absl::Now() >= next_tenant_check) {
       next_tenant_check = absl::Now() + options_.tenant_refresh;
       auto current = Tenants();
-      if (current.ok() && (*current != tenants || consumer == nullptr)) {
+      if (current.ok() && !current->empty() &&
+          (*current != tenants || consumer == nullptr)) {
         tenants = std::move(*current);
         events::ConsumerOptions consumer_options;
         consumer_options.group = kServiceName;

@@ -118,12 +118,10 @@ absl::StatusOr<ProjectionChange> RegistryProjection::Apply(
     const std::string id = store::IdOf(actor->name());
     change.actor = actor->name();
     if (actor->kind() == rv1::ACTOR_KIND_NEWCOMER) {
-      std::vector<std::string> areas;
-      for (const std::string& area : actor->areas()) {
-        areas.push_back(text::FoldForSearch(area));
-      }
+      // Areas as written (folded when counted), so that reports show
+      // "Nørresundby" rather than "noerresundby".
       const std::string value = absl::StrCat(
-          absl::StrJoin(areas, std::string(1, kListSeparator)),
+          absl::StrJoin(actor->areas(), std::string(1, kListSeparator)),
           std::string(1, kPartSeparator),
           absl::StrJoin(actor->newcomer().needs(),
                         std::string(1, kListSeparator)));
@@ -262,7 +260,9 @@ absl::StatusOr<bool> RegistryProjection::HasNewcomer(
 }
 
 absl::StatusOr<std::map<std::string, std::map<std::string, int>>>
-RegistryProjection::NeedsByArea(absl::string_view municipality) {
+RegistryProjection::NeedsByArea(
+    absl::string_view municipality,
+    std::map<std::string, std::string>* area_names) {
   ASSIGN_OR_RETURN(redis::Reply ids,
                    ctx_.pool.Run({"SMEMBERS",
                                   ctx_.keys.NewcomerNeeds(municipality)}));
@@ -283,9 +283,11 @@ RegistryProjection::NeedsByArea(absl::string_view municipality) {
     if (parts.size() != 2) continue;
     for (absl::string_view area :
          absl::StrSplit(parts[0], kListSeparator, absl::SkipEmpty())) {
+      const std::string folded = text::FoldForSearch(area);
+      if (area_names != nullptr) area_names->emplace(folded, area);
       for (absl::string_view need :
            absl::StrSplit(parts[1], kListSeparator, absl::SkipEmpty())) {
-        ++out[std::string(area)][std::string(need)];
+        ++out[folded][std::string(need)];
       }
     }
   }

@@ -62,9 +62,11 @@ class RegistryProjection {
       absl::string_view municipality);
   absl::StatusOr<bool> HasNewcomer(absl::string_view municipality,
                                    absl::string_view actor_id);
-  // Folded area -> need tag -> number of newcomers.
-  absl::StatusOr<std::map<std::string, std::map<std::string, int>>>
-  NeedsByArea(absl::string_view municipality);
+  // Folded area -> need tag -> number of newcomers. With `area_names`,
+  // also folded area -> the area as the registry writes it.
+  absl::StatusOr<std::map<std::string, std::map<std::string, int>>> NeedsByArea(
+      absl::string_view municipality,
+      std::map<std::string, std::string>* area_names = nullptr);
   // The time of the newest registry event applied, if any.
   absl::StatusOr<std::optional<absl::Time>> AsOf(
       absl::string_view municipality);

@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -59,6 +60,36 @@ bool StreamIdLess(absl::string_view a, absl::string_view b) {
     return out;
   };
   return split(a) < split(b);
+}
+
+// The fields of XINFO STREAM the index needs.
+struct StreamInfo {
+  std::string last_generated_id = "0-0";
+  int64_t length = 0;
+  std::optional<int64_t> entries_added;  // Redis 7 and later
+};
+
+// XINFO STREAM; a missing stream is an empty one that never had entries.
+absl::StatusOr<StreamInfo> ReadStreamInfo(redis::RedisPool& pool,
+                                          const std::string& stream) {
+  ASSIGN_OR_RETURN(redis::Reply reply, pool.Run({"XINFO", "STREAM", stream}));
+  StreamInfo info;
+  if (reply.is_error()) {
+    if (absl::StrContains(reply.str, "no such key")) return info;
+    return absl::InternalError(reply.str);
+  }
+  const auto& fields = reply.elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    const std::string& field = fields[i].str;
+    if (field == "last-generated-id") {
+      info.last_generated_id = fields[i + 1].str;
+    } else if (field == "length") {
+      info.length = fields[i + 1].integer;
+    } else if (field == "entries-added") {
+      info.entries_added = fields[i + 1].integer;
+    }
+  }
+  return info;
 }
 
 bool IsCancelled(const IndexedActivity& entry, absl::CivilSecond local) {
@@ -153,6 +184,28 @@ std::shared_ptr<const IndexedActivity> MakeIndexed(v1::Activity activity) {
   return entry;
 }
 
+void SearchIndex::Tenant::Put(const std::string& id,
+                              std::shared_ptr<const IndexedActivity> entry) {
+  auto [it, inserted] = positions.emplace(id, entries.size());
+  if (inserted) {
+    entries.push_back(std::move(entry));
+  } else {
+    entries[it->second] = std::move(entry);
+  }
+}
+
+void SearchIndex::Tenant::Erase(const std::string& id) {
+  auto it = positions.find(id);
+  if (it == positions.end()) return;
+  const size_t position = it->second;
+  positions.erase(it);
+  if (position + 1 != entries.size()) {
+    entries[position] = std::move(entries.back());
+    positions[store::IdOf(entries[position]->activity.name())] = position;
+  }
+  entries.pop_back();
+}
+
 SearchIndex::SearchIndex(CatalogueContext& ctx, Activities& activities)
     : ctx_(ctx), activities_(activities) {}
 
@@ -179,9 +232,9 @@ absl::Status SearchIndex::Apply(absl::string_view municipality, Tenant& tenant,
   for (const std::string& id : ids) {
     auto it = fresh.find(id);
     if (it == fresh.end()) {
-      tenant.entries.erase(id);  // deleted
+      tenant.Erase(id);  // deleted
     } else {
-      tenant.entries[id] = std::move(it->second);
+      tenant.Put(id, std::move(it->second));
     }
   }
   return absl::OkStatus();
@@ -191,17 +244,16 @@ absl::Status SearchIndex::Reload(absl::string_view municipality,
                                  Tenant& tenant) {
   const std::string stream = ctx_.keys.space().EventStream(municipality);
   // The position first: changes after it are applied by the next catch-up
-  // (re-reading a document twice is harmless).
-  ASSIGN_OR_RETURN(redis::Reply last,
-                   ctx_.pool.Run({"XREVRANGE", stream, "+", "-", "COUNT", "1"}));
-  if (last.is_error()) return absl::InternalError(last.str);
-  std::string position =
-      last.elements.empty() ? "0-0" : last.elements[0].elements[0].str;
+  // (re-reading a document twice is harmless). The last id the stream
+  // generated, not its last entry: a trimmed stream may have none.
+  ASSIGN_OR_RETURN(StreamInfo info, ReadStreamInfo(ctx_.pool, stream));
+  std::string position = std::move(info.last_generated_id);
   ASSIGN_OR_RETURN(std::vector<std::string> ids,
                    activities_.AllIds(municipality));
   {
     std::unique_lock<std::shared_mutex> lock(tenant.entries_mutex);
     tenant.entries.clear();
+    tenant.positions.clear();
   }
   for (size_t begin = 0; begin < ids.size(); begin += store::kMaxScanBatch) {
     const size_t end = std::min(ids.size(), begin + store::kMaxScanBatch);
@@ -224,21 +276,19 @@ absl::Status SearchIndex::CatchUp(absl::string_view municipality,
         ctx_.pool.Pipeline({{"XRANGE", stream, "(" + tenant.position, "+",
                              "COUNT", absl::StrCat(kStreamBatch)},
                             {"XRANGE", stream, "-", "+", "COUNT", "1"}}));
-    if (replies.size() != 2 || replies[0].is_error()) {
+    if (replies.size() != 2 || replies[0].is_error() || replies[1].is_error()) {
       return absl::InternalError("cannot read the catalogue event stream");
     }
     const redis::Reply& batch = replies[0];
-    if (batch.elements.empty()) return absl::OkStatus();
-    // Entries we never saw were trimmed away if the stream now starts
-    // after our position (and we had a position).
     const redis::Reply& first = replies[1];
-    if (tenant.position != "0-0" && !first.elements.empty() &&
-        StreamIdLess(tenant.position,
-                     first.elements[0].elements[0].str) &&
-        first.elements[0].elements[0].str != batch.elements[0].elements[0].str) {
-      *gap = true;
-      return absl::OkStatus();
+    // Trimming removes the oldest entries, so entries after our position
+    // can only be gone if the stream now starts after it (or is empty).
+    if (first.elements.empty() ||
+        StreamIdLess(tenant.position, first.elements[0].elements[0].str)) {
+      ASSIGN_OR_RETURN(*gap, EntriesLost(stream, tenant.position));
+      if (*gap) return absl::OkStatus();
     }
+    if (batch.elements.empty()) return absl::OkStatus();
     std::set<std::string> ids;
     for (const redis::Reply& entry : batch.elements) {
       std::string id = ActivityIdOf(EntryResource(entry));
@@ -253,20 +303,33 @@ absl::Status SearchIndex::CatchUp(absl::string_view municipality,
   }
 }
 
-absl::StatusOr<SearchIndex::Snapshot> SearchIndex::Fresh(
+absl::StatusOr<bool> SearchIndex::EntriesLost(const std::string& stream,
+                                              absl::string_view position) {
+  ASSIGN_OR_RETURN(StreamInfo info, ReadStreamInfo(ctx_.pool, stream));
+  if (position == "0-0") {
+    // Never read an entry: lost if any entry was ever removed; without
+    // that count (Redis < 7), if the stream ever had one.
+    return info.entries_added.has_value() ? *info.entries_added > info.length
+                                          : info.last_generated_id != "0-0";
+  }
+  // Our last-read entry was removed: whatever was added after it may have
+  // been removed too (with MAXLEN trimming it was, as the stream had grown
+  // by its length since).
+  return StreamIdLess(position, info.last_generated_id);
+}
+
+absl::StatusOr<SearchIndex::Tenant*> SearchIndex::Fresh(
     absl::string_view municipality) {
   Tenant& tenant = TenantOf(municipality);
-  {
-    std::lock_guard<std::mutex> refresh(tenant.refresh_mutex);
-    bool gap = false;
-    if (tenant.loaded) RETURN_IF_ERROR(CatchUp(municipality, tenant, &gap));
-    if (!tenant.loaded || gap) RETURN_IF_ERROR(Reload(municipality, tenant));
-  }
-  std::shared_lock<std::shared_mutex> lock(tenant.entries_mutex);
-  Snapshot snapshot;
-  snapshot.reserve(tenant.entries.size());
-  for (const auto& [id, entry] : tenant.entries) snapshot.push_back(entry);
-  return snapshot;
+  const absl::Time arrived = absl::Now();
+  std::lock_guard<std::mutex> refresh(tenant.refresh_mutex);
+  if (tenant.loaded && tenant.caught_up_from >= arrived) return &tenant;
+  const absl::Time started = absl::Now();
+  bool gap = false;
+  if (tenant.loaded) RETURN_IF_ERROR(CatchUp(municipality, tenant, &gap));
+  if (!tenant.loaded || gap) RETURN_IF_ERROR(Reload(municipality, tenant));
+  tenant.caught_up_from = started;
+  return &tenant;
 }
 
 absl::StatusOr<SearchPage> SearchIndex::Search(
@@ -287,7 +350,8 @@ absl::StatusOr<SearchPage> SearchIndex::Search(
   if (!cursor.empty() && !DecodeKey(cursor, &basis, &after)) {
     return InvalidFieldError("page_token", "does not decode; start over");
   }
-  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+  ASSIGN_OR_RETURN(Tenant * tenant, Fresh(municipality));
+  std::shared_lock<std::shared_mutex> lock(tenant->entries_mutex);
 
   struct Hit {
     SearchKey key;
@@ -296,7 +360,7 @@ absl::StatusOr<SearchPage> SearchIndex::Search(
   };
   std::vector<Hit> hits;
   int total = 0;
-  for (const auto& entry : snapshot) {
+  for (const auto& entry : tenant->entries) {
     if (!IsPublic(entry->activity) ||
         !MatchesAttributes(compiled, entry->matchable)) {
       continue;
@@ -369,21 +433,22 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
   if (!cursor.empty() && !DecodeKey(cursor, &ignored, &after)) {
     return InvalidFieldError("page_token", "does not decode; start over");
   }
-  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+  ASSIGN_OR_RETURN(Tenant * tenant, Fresh(municipality));
+  std::shared_lock<std::shared_mutex> lock(tenant->entries_mutex);
 
   std::vector<const IndexedActivity*> sources;
   if (!activity_id.empty()) {
-    for (const auto& entry : snapshot) {
-      if (store::IdOf(entry->activity.name()) == activity_id) {
-        if (MayRead(principal, entry->activity)) sources.push_back(entry.get());
-      }
+    auto it = tenant->positions.find(std::string(activity_id));
+    if (it != tenant->positions.end()) {
+      const auto& entry = tenant->entries[it->second];
+      if (MayRead(principal, entry->activity)) sources.push_back(entry.get());
     }
     if (sources.empty()) {
       return ResourceNotFoundError("brobygger.catalogue.v1.Activity",
                                    ActivityName(municipality, activity_id));
     }
   } else {
-    for (const auto& entry : snapshot) {
+    for (const auto& entry : tenant->entries) {
       if (IsPublic(entry->activity) &&
           MatchesAttributes(compiled, entry->matchable)) {
         sources.push_back(entry.get());
@@ -403,19 +468,28 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
   };
   std::vector<Item> items;
   for (const IndexedActivity* entry : sources) {
-    ASSIGN_OR_RETURN(Expansion expansion,
-                     ExpandOccurrences(entry->schedule, from, end,
-                                       size + 1 + static_cast<int>(
-                                                      entry->cancelled.size())));
-    int taken = 0;
-    for (const Occurrence& occurrence : expansion.occurrences) {
-      if (!show_cancelled && IsCancelled(*entry, occurrence.local_start)) {
-        continue;
+    // The expansion also holds occurrences that began before `from` and
+    // still run (up to a month's worth of a daily rule), which the cursor
+    // skips: expand further until size+1 are taken or there are no more.
+    int limit = size + 1 + static_cast<int>(entry->cancelled.size());
+    while (true) {
+      ASSIGN_OR_RETURN(Expansion expansion,
+                       ExpandOccurrences(entry->schedule, from, end, limit));
+      std::vector<Item> taken;
+      for (const Occurrence& occurrence : expansion.occurrences) {
+        if (!show_cancelled && IsCancelled(*entry, occurrence.local_start)) {
+          continue;
+        }
+        SearchKey key{absl::ToUnixNanos(occurrence.start), entry->numeric_id};
+        if (!(after < key)) continue;
+        taken.push_back({key, entry, occurrence});
+        if (static_cast<int>(taken.size()) > size) break;
       }
-      SearchKey key{absl::ToUnixNanos(occurrence.start), entry->numeric_id};
-      if (!(after < key)) continue;
-      items.push_back({key, entry, occurrence});
-      if (++taken > size) break;
+      if (static_cast<int>(taken.size()) > size || !expansion.truncated) {
+        items.insert(items.end(), taken.begin(), taken.end());
+        break;
+      }
+      limit *= 2;
     }
   }
   const auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
@@ -439,9 +513,10 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
 
 absl::StatusOr<std::vector<v1::Activity>> SearchIndex::Matching(
     absl::string_view municipality, const CompiledQuery& query) {
-  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
-  std::vector<v1::Activity> out;
-  for (const auto& entry : snapshot) {
+  ASSIGN_OR_RETURN(Tenant * tenant, Fresh(municipality));
+  std::shared_lock<std::shared_mutex> lock(tenant->entries_mutex);
+  std::vector<const IndexedActivity*> matches;
+  for (const auto& entry : tenant->entries) {
     if (!IsPublic(entry->activity) ||
         !MatchesAttributes(query, entry->matchable)) {
       continue;
@@ -450,17 +525,30 @@ absl::StatusOr<std::vector<v1::Activity>> SearchIndex::Matching(
         !FirstInWindow(*entry, *query.window_start, *query.window_end)) {
       continue;
     }
-    out.push_back(entry->activity);
+    matches.push_back(entry.get());
   }
+  std::sort(matches.begin(), matches.end(),
+            [](const IndexedActivity* a, const IndexedActivity* b) {
+              return a->numeric_id < b->numeric_id;
+            });
+  std::vector<v1::Activity> out;
+  out.reserve(matches.size());
+  for (const IndexedActivity* entry : matches) out.push_back(entry->activity);
   return out;
 }
 
 absl::StatusOr<std::vector<v1::Activity>> SearchIndex::All(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(Snapshot snapshot, Fresh(municipality));
+  ASSIGN_OR_RETURN(Tenant * tenant, Fresh(municipality));
+  std::shared_lock<std::shared_mutex> lock(tenant->entries_mutex);
   std::vector<v1::Activity> out;
-  out.reserve(snapshot.size());
-  for (const auto& entry : snapshot) out.push_back(entry->activity);
+  out.reserve(tenant->entries.size());
+  for (const auto& entry : tenant->entries) out.push_back(entry->activity);
+  std::sort(out.begin(), out.end(),
+            [](const v1::Activity& a, const v1::Activity& b) {
+              return store::IdScore(store::IdOf(a.name())) <
+                     store::IdScore(store::IdOf(b.name()));
+            });
   return out;
 }
 

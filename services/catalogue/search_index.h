@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -94,19 +95,34 @@ class SearchIndex {
 
  private:
   struct Tenant {
+    // Entries in no particular order (queries sort what they return), so
+    // that a query walks a contiguous array; `positions` finds an id.
     std::shared_mutex entries_mutex;
-    std::map<std::string, std::shared_ptr<const IndexedActivity>> entries;
+    std::vector<std::shared_ptr<const IndexedActivity>> entries;
+    absl::flat_hash_map<std::string, size_t> positions;
     std::mutex refresh_mutex;  // one refresh at a time
     std::string position;      // last applied stream entry id
     bool loaded = false;
-  };
-  using Snapshot = std::vector<std::shared_ptr<const IndexedActivity>>;
+    // When the last catch-up began: a query that arrived before it needs
+    // no catch-up of its own (concurrent queries share one round trip).
+    absl::Time caught_up_from = absl::InfinitePast();
 
-  // The tenant's entries brought up to date with the stream.
-  absl::StatusOr<Snapshot> Fresh(absl::string_view municipality);
+    void Put(const std::string& id,
+             std::shared_ptr<const IndexedActivity> entry);
+    void Erase(const std::string& id);
+  };
+
+  // The tenant brought up to date with the stream; read its entries under
+  // a shared lock of entries_mutex.
+  absl::StatusOr<Tenant*> Fresh(absl::string_view municipality);
   absl::Status Reload(absl::string_view municipality, Tenant& tenant);
   absl::Status CatchUp(absl::string_view municipality, Tenant& tenant,
                        bool* gap);
+  // Whether entries after `position` were removed from the stream before
+  // this index read them (so it must reload); asked only when the stream
+  // no longer holds `position` itself.
+  absl::StatusOr<bool> EntriesLost(const std::string& stream,
+                                   absl::string_view position);
   absl::Status Apply(absl::string_view municipality, Tenant& tenant,
                      const std::vector<std::string>& ids);
   Tenant& TenantOf(absl::string_view municipality);

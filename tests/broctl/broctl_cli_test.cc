@@ -1,18 +1,10 @@
 // broctl as a user runs it: the real binary, as a child process, against a
 // real registry and redis-server, with keys and tokens that broctl itself
 // made. This is what deploy/local/up.sh relies on to load the demo.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,10 +13,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/broctl/broctl_runner.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/service_process.h"
-
-extern char** environ;
 
 namespace brobygger::test {
 namespace {
@@ -33,57 +24,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-constexpr char kBroctl[] = BROBYGGER_BINARY_DIR "/tools/broctl/broctl";
 constexpr char kDemoFile[] = BROBYGGER_SOURCE_DIR "/deploy/demo/aalborg.json";
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs broctl with `args` (no shell, so no quoting), stdout and stderr to
-// files in `dir`.
-Result RunBroctl(const fs::path& dir, const std::vector<std::string>& args) {
-  const fs::path out = dir / "stdout";
-  const fs::path err = dir / "stderr";
-  std::vector<std::string> argv_storage = {kBroctl};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  Result result;
-  const int error =
-      posix_spawn(&pid, kBroctl, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) {
-    result.err = absl::StrCat("posix_spawn failed: ", strerror(error));
-    return result;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(out);
-  result.err = ReadFile(err);
-  return result;
-}
+using Result = BroctlResult;
 
 class BroctlCliTest : public ::testing::Test {
  protected:

@@ -78,9 +78,10 @@ class CatalogueFixture : public ::testing::Test {
     return MakePrincipal("ngo-app", auth::Role::kNgoApp,
                          std::move(municipality), std::move(organisation));
   }
-  static auth::Principal Volunteer(std::string actor_name = "municipalities/"
-                                                            "aalborg/actors/"
-                                                            "99") {
+  static auth::Principal Volunteer(std::string actor_name =
+                                       "municipalities/"
+                                       "aalborg/actors/"
+                                       "99") {
     return MakePrincipal(std::move(actor_name), auth::Role::kVolunteer,
                          "aalborg");
   }
@@ -132,18 +133,19 @@ class CatalogueFixture : public ::testing::Test {
   static events::v1::Event RegistryEvent(
       const std::string& municipality, const std::string& resource,
       const google::protobuf::Message& payload, absl::Time time = absl::Now()) {
-    return events::MakeEvent(events::EventContext{"registry", "registry-test",
-                                                  ""},
-                             municipality, resource, payload, time);
+    return events::MakeEvent(
+        events::EventContext{"registry", "registry-test", ""}, municipality,
+        resource, payload, time);
   }
   // Applies one registry event and its consequences.
   absl::Status FeedRegistry(const events::v1::Event& event) {
     return catalogue().follower().Handle(event);
   }
-  static registry::v1::Actor ActorOf(
-      const std::string& id, const std::string& display_name,
-      registry::v1::ActorKind kind, const std::string& municipality,
-      absl::Time update_time) {
+  static registry::v1::Actor ActorOf(const std::string& id,
+                                     const std::string& display_name,
+                                     registry::v1::ActorKind kind,
+                                     const std::string& municipality,
+                                     absl::Time update_time) {
     registry::v1::Actor actor;
     actor.set_name(ActorName(id, municipality));
     actor.set_kind(kind);
@@ -192,9 +194,8 @@ class CatalogueFixture : public ::testing::Test {
                         const std::vector<std::string>& needs,
                         const std::string& municipality = "aalborg") {
     registry::v1::ActorCreated created;
-    *created.mutable_actor() =
-        ActorOf(id, "", registry::v1::ACTOR_KIND_NEWCOMER, municipality,
-                absl::Now());
+    *created.mutable_actor() = ActorOf(
+        id, "", registry::v1::ACTOR_KIND_NEWCOMER, municipality, absl::Now());
     created.mutable_actor()->mutable_newcomer()->set_first_name("Amina");
     for (const std::string& area : areas) {
       created.mutable_actor()->add_areas(area);
@@ -211,11 +212,10 @@ class CatalogueFixture : public ::testing::Test {
 
   // A valid published civil offer of organiser `organiser_id`: a weekly
   // two-hour language café in Kærby from 2027-01-05 (a Tuesday) 18:00.
-  static v1::Activity NewActivity(const std::string& organiser_id,
-                                  const std::string& display_name =
-                                      "Language café",
-                                  const std::string& municipality =
-                                      "aalborg") {
+  static v1::Activity NewActivity(
+      const std::string& organiser_id,
+      const std::string& display_name = "Language café",
+      const std::string& municipality = "aalborg") {
     v1::Activity activity;
     activity.set_kind(v1::ACTIVITY_KIND_CIVIL_OFFER);
     activity.set_display_name(display_name);
@@ -236,8 +236,8 @@ class CatalogueFixture : public ::testing::Test {
   // otherwise.
   v1::Activity CreateActivity(const v1::Activity& activity,
                               const std::string& municipality = "aalborg") {
-    auto created = catalogue().activities().Create(
-        Coordinator(municipality), municipality, activity, "");
+    auto created = catalogue().activities().Create(Coordinator(municipality),
+                                                   municipality, activity, "");
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::Activity();
   }

@@ -130,16 +130,32 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
 
   absl::Status last_error;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    int grpc_fd = -1;
-    int metrics_fd = -1;
-    absl::StatusOr<int> port = ReserveLoopbackPort(&grpc_fd);
-    if (!port.ok()) return port.status();
-    absl::StatusOr<int> metrics_port = ReserveLoopbackPort(&metrics_fd);
-    close(grpc_fd);
-    if (!metrics_port.ok()) return metrics_port.status();
-    close(metrics_fd);
-    service->port_ = *port;
-    service->metrics_port_ = *metrics_port;
+    // Every port stays reserved until all are chosen, so they differ.
+    std::vector<int> fds;
+    const auto release = [&fds] {
+      for (int fd : fds) close(fd);
+      fds.clear();
+    };
+    std::vector<int> ports;
+    const size_t wanted = 2 + service->options_.extra_listen_flags.size();
+    while (ports.size() < wanted) {
+      int fd = -1;
+      absl::StatusOr<int> port = ReserveLoopbackPort(&fd);
+      if (!port.ok()) {
+        release();
+        return port.status();
+      }
+      fds.push_back(fd);
+      ports.push_back(*port);
+    }
+    release();
+    service->port_ = ports[0];
+    service->metrics_port_ = ports[1];
+    service->extra_ports_.clear();
+    for (size_t i = 0; i < service->options_.extra_listen_flags.size(); ++i) {
+      service->extra_ports_[service->options_.extra_listen_flags[i]] =
+          ports[2 + i];
+    }
     service->channel_ = service->NewChannel();
     last_error = service->Launch();
     if (!last_error.ok()) return last_error;
@@ -162,6 +178,11 @@ ServiceProcess::~ServiceProcess() {
 
 std::string ServiceProcess::address() const {
   return absl::StrCat("127.0.0.1:", port_);
+}
+
+int ServiceProcess::extra_port(absl::string_view flag) const {
+  const auto it = extra_ports_.find(std::string(flag));
+  return it == extra_ports_.end() ? -1 : it->second;
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::NewChannel() const {
@@ -190,6 +211,9 @@ absl::Status ServiceProcess::Launch() {
       absl::StrCat("--log_level=", options_.log_level)};
   if (!options_.jwt_issuer.empty()) {
     args.push_back(absl::StrCat("--jwt_issuer=", options_.jwt_issuer));
+  }
+  for (const auto& [flag, port] : extra_ports_) {
+    args.push_back(absl::StrCat("--", flag, "=127.0.0.1:", port));
   }
   args.insert(args.end(), options_.extra_args.begin(),
               options_.extra_args.end());

@@ -22,6 +22,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ class ServiceProcess {
     std::string log_level = "info";
     // Further "--flag=value" arguments, e.g. "--drain_timeout=3s".
     std::vector<std::string> extra_args;
+    // Further listen flags that each get a free loopback port, e.g.
+    // {"feed_listen"}: the service is started with
+    // "--feed_listen=127.0.0.1:<port>", and extra_port("feed_listen") tells
+    // the port (kept across Restart()).
+    std::vector<std::string> extra_listen_flags;
     // How long Start() and Restart() wait for readiness.
     absl::Duration start_timeout = absl::Seconds(15);
   };
@@ -68,6 +74,9 @@ class ServiceProcess {
   std::string address() const;
   int port() const { return port_; }
   int metrics_port() const { return metrics_port_; }
+  // The port given to one of Options::extra_listen_flags; -1 for another
+  // flag.
+  int extra_port(absl::string_view flag) const;
   // The process id, or -1 when not running.
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
@@ -119,6 +128,7 @@ class ServiceProcess {
   std::string log_path_;
   int port_ = 0;
   int metrics_port_ = 0;
+  std::map<std::string, int> extra_ports_;  // by listen flag
   pid_t pid_ = -1;
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -30,7 +30,9 @@ std::optional<Detail> DetailOf(const absl::Status& status) {
 }  // namespace
 
 bool IsBooleanOption(absl::string_view option) {
-  return option == "help" || option == "force" || option == "all";
+  return option == "help" || option == "force" || option == "all" ||
+         option == "free" || option == "show-cancelled" ||
+         option == "validate-only" || option == "publish";
 }
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
@@ -132,9 +134,11 @@ absl::StatusOr<std::string> Invocation::OnePositional(
   return positional[0];
 }
 
-absl::Status PrintJson(const google::protobuf::Message& message) {
+absl::Status PrintJson(const google::protobuf::Message& message,
+                       bool with_defaults) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
+  options.always_print_primitive_fields = with_defaults;
   std::string json;
   const auto status =
       google::protobuf::util::MessageToJsonString(message, &json, options);

@@ -28,6 +28,8 @@ namespace brobygger::broctl {
 
 // Options every command accepts.
 inline constexpr absl::string_view kDefaultAddress = "127.0.0.1:50051";
+// The catalogue's commands default to the catalogue service.
+inline constexpr absl::string_view kDefaultCatalogueAddress = "127.0.0.1:50052";
 inline constexpr absl::string_view kTokenEnvVar = "BROBYGGER_TOKEN";
 inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(10);
 
@@ -94,6 +96,8 @@ struct Command {
   int min_positional = 0;
   int max_positional = 0;
   absl::Status (*run)(const Invocation& invocation);
+  // What --addr defaults to: the service the command calls.
+  absl::string_view default_address = kDefaultAddress;
 };
 
 // The command groups, one per file.
@@ -104,9 +108,19 @@ std::vector<Command> ActorCommands();         // actors list/get/delete
 std::vector<Command> ImportCommands();        // actors import
 std::vector<Command> ContactCommands();       // contact resolve
 std::vector<Command> ForumCommands();         // forums list/get
+// catalogue search/get/list/occurrences/cancel-occurrence/report
+std::vector<Command> CatalogueCommands();
+// catalogue timeline ..., catalogue plan ...
+std::vector<Command> CatalogueTimelineCommands();
+// catalogue calendar, catalogue feed ..., catalogue hsds ...
+std::vector<Command> CatalogueExportCommands();
+std::vector<Command> CatalogueImportCommands();  // catalogue import
 
 // Prints `message` as proto3 JSON (camelCase names, enum names) on stdout.
-absl::Status PrintJson(const google::protobuf::Message& message);
+// `with_defaults`: fields holding their default (0, false, "") are printed
+// too, for messages where 0 means something (week 0 is the arrival week).
+absl::Status PrintJson(const google::protobuf::Message& message,
+                       bool with_defaults = false);
 
 // The absl::Status of a finished call (with its google.rpc details), with a
 // hint appended when the call had no token.

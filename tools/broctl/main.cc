@@ -1,6 +1,7 @@
 // broctl: the command-line client of Brobygger. Mints development keys and
-// tokens, and calls the registry: municipalities, actors, imports, contact
-// resolution, health.
+// tokens, and calls the registry (municipalities, actors, imports, contact
+// resolution) and the catalogue (activities, calendars, the reception
+// timeline, HSDS exchange, demo imports), and checks health.
 //
 //   broctl [--addr HOST:PORT] [--token JWT] [--timeout 10s] COMMAND ...
 //
@@ -27,7 +28,9 @@ std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group :
        {KeyCommands, MunicipalityCommands, ActorCommands, ImportCommands,
-        ContactCommands, ForumCommands, HealthCommands}) {
+        ContactCommands, ForumCommands, CatalogueCommands,
+        CatalogueTimelineCommands, CatalogueExportCommands,
+        CatalogueImportCommands, HealthCommands}) {
     for (Command& command : group()) all.push_back(std::move(command));
   }
   return all;
@@ -38,8 +41,8 @@ void PrintUsage(const std::vector<Command>& commands, std::ostream& out) {
          "COMMAND ...\n\n"
          "Global options:\n"
          "  --addr     the service to call (default "
-      << kDefaultAddress
-      << ")\n"
+      << kDefaultAddress << ", the registry; " << kDefaultCatalogueAddress
+      << " for catalogue commands)\n"
          "  --token    bearer JWT (default: $"
       << kTokenEnvVar
       << ")\n"
@@ -133,11 +136,12 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
 
-  Invocation invocation{.args = *args,
-                        .positional = std::move(positional),
-                        .address = args->GetOr("addr", kDefaultAddress),
-                        .token = std::move(token),
-                        .timeout = timeout};
+  Invocation invocation{
+      .args = *args,
+      .positional = std::move(positional),
+      .address = args->GetOr("addr", command->default_address),
+      .token = std::move(token),
+      .timeout = timeout};
   const absl::Status status = command->run(invocation);
   if (!status.ok()) {
     PrintError(status);

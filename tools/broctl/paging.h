@@ -32,17 +32,18 @@ absl::StatusOr<PageRequest> PageRequestFrom(const Args& args);
 
 // `fetch(token, page)` calls the List method for one page; `merge(all,
 // page)` moves the page's items into `all` and returns how many `all`
-// holds. Prints the result as JSON.
+// holds. Prints the result as JSON (`with_defaults`: see PrintJson).
 template <typename Response>
 absl::Status ListPages(
     const PageRequest& request, const Invocation& inv,
     const std::function<grpc::Status(const std::string&, Response*)>& fetch,
-    const std::function<int(Response*, Response*)>& merge) {
+    const std::function<int(Response*, Response*)>& merge,
+    bool with_defaults = false) {
   if (request.single_page) {
     Response page;
     const grpc::Status status = fetch(request.page_token, &page);
     if (!status.ok()) return CallStatus(status, inv);
-    return PrintJson(page);
+    return PrintJson(page, with_defaults);
   }
   Response all;
   std::string token;
@@ -61,7 +62,7 @@ absl::Status ListPages(
           "page with --page-size and --page-token"));
     }
   }
-  return PrintJson(all);
+  return PrintJson(all, with_defaults);
 }
 
 }  // namespace brobygger::broctl
