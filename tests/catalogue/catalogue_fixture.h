@@ -26,8 +26,11 @@
 #include "services/catalogue/catalogue.h"
 #include "services/catalogue/catalogue_context.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/test_principals.h"
 
 namespace brobygger::catalogue {
+
+using test::MakePrincipal;
 
 class CatalogueFixture : public ::testing::Test {
  protected:
@@ -51,16 +54,6 @@ class CatalogueFixture : public ::testing::Test {
         CatalogueContext{*pool_, *store_, CatalogueKeys()});
   }
 
-  static auth::Principal MakePrincipal(std::string subject, auth::Role role,
-                                       std::string municipality,
-                                       std::string organisation = "") {
-    auth::Principal principal;
-    principal.subject = std::move(subject);
-    principal.role = role;
-    principal.municipalities = {std::move(municipality)};
-    principal.organisation = std::move(organisation);
-    return principal;
-  }
   static auth::Principal Operator() {
     return MakePrincipal("ops", auth::Role::kOperator, "*");
   }

@@ -12,8 +12,11 @@
 #include "gtest/gtest.h"
 #include "services/registry/registry.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/test_principals.h"
 
 namespace brobygger::registry {
+
+using test::MakePrincipal;
 
 class RegistryFixture : public ::testing::Test {
  protected:
@@ -45,16 +48,6 @@ class RegistryFixture : public ::testing::Test {
                     .ok());
   }
 
-  static auth::Principal MakePrincipal(std::string subject, auth::Role role,
-                                       std::string municipality,
-                                       std::string organisation = "") {
-    auth::Principal principal;
-    principal.subject = std::move(subject);
-    principal.role = role;
-    principal.municipalities = {std::move(municipality)};
-    principal.organisation = std::move(organisation);
-    return principal;
-  }
   static auth::Principal Operator() {
     return MakePrincipal("ops", auth::Role::kOperator, "*");
   }

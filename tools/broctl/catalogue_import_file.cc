@@ -11,30 +11,13 @@
 #include "nlohmann/json.hpp"
 #include "tools/broctl/file_io.h"
 #include "tools/broctl/import_file.h"
+#include "tools/broctl/import_json.h"
 
 namespace brobygger::broctl {
 namespace {
 
 namespace v1 = ::brobygger::catalogue::v1;
 using Json = nlohmann::json;
-
-// The same refs as `actors import` files: they become part of request ids.
-constexpr size_t kMaxRefLength = 64;
-
-absl::Status EntryError(absl::string_view where, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
-}
-
-bool IsValidRef(absl::string_view ref) {
-  if (ref.empty() || ref.size() > kMaxRefLength) return false;
-  for (char c : ref) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
 
 absl::Status CheckRef(absl::string_view ref, absl::string_view key,
                       absl::string_view where) {
@@ -110,22 +93,6 @@ absl::StatusOr<std::vector<std::string>> TakeCoOrganiserNames(
   }
   object.erase(it);
   return names;
-}
-
-// Parses what is left of an entry as proto3 JSON. Unknown fields are
-// errors: a typo must not silently drop data.
-absl::Status ParseMessage(const Json& object, absl::string_view where,
-                          google::protobuf::Message* message) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      object.dump(), message, options);
-  if (!status.ok()) {
-    return EntryError(
-        where, absl::StrCat("not a valid ", message->GetDescriptor()->name(),
-                            ": ", status.message().as_string()));
-  }
-  return absl::OkStatus();
 }
 
 // Fields the catalogue or the importer sets, in either JSON spelling.
@@ -219,25 +186,8 @@ absl::Status ParseTemplate(Json object, CatalogueImportFile& file) {
 
 absl::StatusOr<CatalogueImportFile> ParseCatalogueImportFile(
     absl::string_view text, absl::string_view default_municipality_id) {
-  if (text.size() > kMaxImportFileBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the catalogue file is larger than ", kMaxImportFileBytes,
-                     " bytes: split it"));
-  }
-  Json root = Json::parse(text.begin(), text.end(), /*cb=*/nullptr,
-                          /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
-    // Without exceptions nlohmann does not say where; a second parse that
-    // may throw does, and is only paid for broken files.
-    std::string detail = "not valid JSON";
-    try {
-      const Json unused = Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& error) {
-      detail = error.what();
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("the catalogue file is not valid JSON: ", detail));
-  }
+  ASSIGN_OR_RETURN(Json root,
+                   ParseJsonObject(text, "the catalogue file", kMaxImportFileBytes));
   if (!root.is_object()) {
     return absl::InvalidArgumentError(
         "the catalogue file must be a JSON object with \"municipality\", "

@@ -16,13 +16,12 @@
 #include "common/status/macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "tools/broctl/import_json.h"
 
 namespace brobygger::broctl {
 namespace {
 
 using Json = nlohmann::json;
-
-constexpr size_t kMaxRefLength = 64;
 
 // The namespace of import request ids (a random UUID, fixed forever: a
 // change would make re-imports create everything again).
@@ -30,25 +29,10 @@ constexpr std::array<uint8_t, 16> kImportNamespace = {
     0x4b, 0x9e, 0x2c, 0x71, 0x0d, 0x3a, 0x4f, 0x58,
     0x9a, 0x61, 0x7e, 0x25, 0xc8, 0x13, 0xb0, 0x4d};
 
-absl::Status EntryError(absl::string_view where, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(where, ": ", message));
-}
-
 std::string Where(absl::string_view collection, size_t index,
                   absl::string_view ref) {
   if (ref.empty()) return absl::StrCat(collection, "[", index, "]");
   return absl::StrCat(collection, "[", index, "] (ref \"", ref, "\")");
-}
-
-bool IsValidRef(absl::string_view ref) {
-  if (ref.empty() || ref.size() > kMaxRefLength) return false;
-  for (char c : ref) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
-        c != '_' && c != '.') {
-      return false;
-    }
-  }
-  return true;
 }
 
 // Removes `key` from `object` and returns its string value ("" if absent).
@@ -76,23 +60,6 @@ absl::StatusOr<std::string> TakeRef(Json& object, const char* key,
                             ref.substr(0, kMaxRefLength), "\""));
   }
   return ref;
-}
-
-// Parses what is left of an entry (its refs taken out) as the resource's
-// proto3 JSON. Unknown fields are errors: a typo must not silently drop
-// data.
-absl::Status ParseMessage(const Json& object, absl::string_view where,
-                          google::protobuf::Message* message) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      object.dump(), message, options);
-  if (!status.ok()) {
-    return EntryError(
-        where, absl::StrCat("not a valid ", message->GetDescriptor()->name(),
-                            ": ", status.message().as_string()));
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<const Json*> ArrayOf(const Json& root, const char* key,
@@ -272,25 +239,8 @@ absl::Status ParseForums(const Json& entries,
 
 absl::StatusOr<ImportFile> ParseImportFile(
     absl::string_view text, absl::string_view default_municipality_id) {
-  if (text.size() > kMaxImportFileBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the import file is larger than ", kMaxImportFileBytes,
-                     " bytes: split it"));
-  }
-  Json root = Json::parse(text.begin(), text.end(), /*cb=*/nullptr,
-                          /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
-    // Without exceptions nlohmann does not say where; a second parse that
-    // may throw does, and is only paid for broken files.
-    std::string detail = "not valid JSON";
-    try {
-      const Json unused = Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& error) {
-      detail = error.what();
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("the import file is not valid JSON: ", detail));
-  }
+  ASSIGN_OR_RETURN(Json root,
+                   ParseJsonObject(text, "the import file", kMaxImportFileBytes));
   if (!root.is_object()) {
     return absl::InvalidArgumentError(
         "the import file must be a JSON object with \"municipality\", "
