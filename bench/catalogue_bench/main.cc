@@ -44,6 +44,7 @@
 #include "bench/harness/interleaved_load.h"
 #include "bench/harness/load.h"
 #include "bench/harness/process_memory.h"
+#include "bench/harness/program_start.h"
 #include "bench/harness/progress.h"
 #include "bench/harness/redis_stats.h"
 #include "bench/harness/registry_seed.h"
@@ -458,29 +459,14 @@ int Run(const Config& config, Supervisor& supervisor) {
 
 int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the mask.
-  Supervisor::BlockSignals();
-  SetProgressProgram("catalogue_bench");
-  // A closed stdout or stderr (e.g. `catalogue_bench | head`) must not kill
-  // the run before it has stopped its servers: writes fail instead.
-  signal(SIGPIPE, SIG_IGN);
-  absl::SetProgramUsageMessage(
-      "Measures SearchActivities and ListOccurrences on the catalogue with "
-      "a large municipality against a bare gRPC echo server with the same "
-      "bootstrap. Starts its own redis-server, registry, catalogue and "
-      "echo_server; see bench/README.md.");
-  // --help lists this benchmark's flags (they live in config.cc).
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, "bench/catalogue_bench/");
-  };
-  absl::SetFlagsUsageConfig(usage_config);
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() > 1) {
-    std::fprintf(stderr,
-                 "catalogue_bench takes no positional arguments (got \"%s\"); "
-                 "see --help\n",
-                 positional[1]);
-    return 2;
+  if (int code = StartBenchProgram(
+          argc, argv, "catalogue_bench",
+          "Measures SearchActivities and ListOccurrences on the catalogue with "
+          "a large municipality against a bare gRPC echo server with the same "
+          "bootstrap. Starts its own redis-server, registry, catalogue and "
+          "echo_server; see bench/README.md.");
+      code != 0) {
+    return code;
   }
   absl::StatusOr<Config> config = ReadConfig();
   if (!config.ok()) {

@@ -30,6 +30,7 @@
 #include "bench/harness/echo_scenario.h"
 #include "bench/harness/interleaved_load.h"
 #include "bench/harness/load.h"
+#include "bench/harness/program_start.h"
 #include "bench/harness/progress.h"
 #include "bench/harness/registry_seed.h"
 #include "bench/harness/report.h"
@@ -201,28 +202,13 @@ int Run(const Config& config, Supervisor& supervisor) {
 
 int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the mask.
-  Supervisor::BlockSignals();
-  SetProgressProgram("registry_bench");
-  // A closed stdout or stderr (e.g. `registry_bench | head`) must not kill
-  // the run before it has stopped its servers: writes fail instead.
-  signal(SIGPIPE, SIG_IGN);
-  absl::SetProgramUsageMessage(
-      "Measures GetActor and ListActors on the registry against a bare "
-      "gRPC echo server with the same bootstrap. Starts its own "
-      "redis-server, registry and echo_server; see bench/README.md.");
-  // --help lists this benchmark's flags (they live in config.cc).
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::StrContains(path, "bench/registry_bench/");
-  };
-  absl::SetFlagsUsageConfig(usage_config);
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  if (positional.size() > 1) {
-    std::fprintf(stderr,
-                 "registry_bench takes no positional arguments (got \"%s\"); "
-                 "see --help\n",
-                 positional[1]);
-    return 2;
+  if (int code = StartBenchProgram(
+          argc, argv, "registry_bench",
+          "Measures GetActor and ListActors on the registry against a bare "
+          "gRPC echo server with the same bootstrap. Starts its own "
+          "redis-server, registry and echo_server; see bench/README.md.");
+      code != 0) {
+    return code;
   }
   absl::StatusOr<Config> config = ReadConfig();
   if (!config.ok()) {
