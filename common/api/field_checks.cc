@@ -1,8 +1,11 @@
 #include "common/api/field_checks.h"
 
 #include <regex>
+#include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/text/fold.h"
 
 namespace brobygger::api {
@@ -18,6 +21,30 @@ void CheckText(const std::string& text, int max_chars, bool required,
   } else if (length > max_chars) {
     violations->Add(field, absl::StrCat("must be at most ", max_chars,
                                         " characters (has ", length, ")"));
+  }
+}
+
+void NormalizeTags(google::protobuf::RepeatedPtrField<std::string>* tags) {
+  std::set<std::string> seen;
+  google::protobuf::RepeatedPtrField<std::string> out;
+  for (std::string tag : *tags) {
+    tag = absl::AsciiStrToLower(absl::StripAsciiWhitespace(tag));
+    if (!tag.empty() && seen.insert(tag).second) *out.Add() = tag;
+  }
+  tags->Swap(&out);
+}
+
+void CheckTags(const google::protobuf::RepeatedPtrField<std::string>& tags,
+               int max_count, const std::string& field,
+               FieldViolations* violations) {
+  if (tags.size() > max_count) {
+    violations->Add(field, absl::StrCat("at most ", max_count, " entries (has ",
+                                        tags.size(), ")"));
+    return;
+  }
+  for (int i = 0; i < tags.size(); ++i) {
+    CheckText(tags[i], kMaxTagLength, true, absl::StrCat(field, "[", i, "]"),
+              "a tag such as \"bank\"", violations);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "common/server/bootstrap.h"
 
+#include <unistd.h>
+
 #include <utility>
 
 #include "absl/flags/flag.h"
@@ -52,6 +54,12 @@ absl::StatusOr<std::shared_ptr<const auth::Authorizer>> AuthorizerFromFlags(
       std::shared_ptr<auth::JwtVerifier>(std::move(*verifier)));
   if (!authorizer.ok()) return authorizer.status();
   return std::shared_ptr<const auth::Authorizer>(std::move(*authorizer));
+}
+
+std::string ReplicaName() {
+  char hostname[256] = {};
+  gethostname(hostname, sizeof(hostname) - 1);
+  return absl::StrCat(hostname, "-", getpid());
 }
 
 }  // namespace brobygger::server

@@ -27,6 +27,10 @@ absl::StatusOr<std::shared_ptr<const auth::Authorizer>> AuthorizerFromFlags(
     absl::string_view service_full_name,
     std::vector<auth::MethodPolicy> policies);
 
+// A name unique to this process among the replicas ("<hostname>-<pid>"),
+// e.g. for its consumer in event consumer groups.
+std::string ReplicaName();
+
 }  // namespace brobygger::server
 
 #endif  // BROBYGGER_COMMON_SERVER_BOOTSTRAP_H_

@@ -1,7 +1,5 @@
 // The catalogue service binary: the gRPC API, the plain-HTTP calendar
 // feeds, and the follower of the registry's events.
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
@@ -75,9 +73,7 @@ int main(int argc, char** argv) {
   catalogue::CatalogueOptions options;
   options.retention.max_len = absl::GetFlag(FLAGS_event_stream_maxlen);
   options.feed_base_url = absl::GetFlag(FLAGS_feed_base_url);
-  char hostname[256] = {};
-  gethostname(hostname, sizeof(hostname) - 1);
-  options.follower.consumer = absl::StrCat(hostname, "-", getpid());
+  options.follower.consumer = server::ReplicaName();
   catalogue::Catalogue catalogue(pool, options);
   catalogue::CatalogueService service(catalogue, *authorizer);
 

@@ -3,23 +3,18 @@
 // changed: an organiser that left ends its activities, a renamed one is
 // renamed in its activities, an erased newcomer's personal plans go.
 //
-// A consumer group per stream ("catalogue"), acknowledged after the
-// change is applied, idempotent by event id; the streams followed grow as
-// municipalities are first used (Follow), recorded in Redis so every
-// replica follows them all.
+// A consumer group per stream ("catalogue") through events::TenantFollower;
+// the streams followed grow as municipalities are first used (Follow),
+// recorded in Redis so every replica follows them all.
 #ifndef BROBYGGER_SERVICES_CATALOGUE_REGISTRY_FOLLOWER_H_
 #define BROBYGGER_SERVICES_CATALOGUE_REGISTRY_FOLLOWER_H_
 
-#include <atomic>
-#include <mutex>
-#include <set>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/events/event_consumer.h"
+#include "common/events/tenant_follower.h"
 #include "services/catalogue/activities.h"
 #include "services/catalogue/catalogue_context.h"
 #include "services/catalogue/personal_plans.h"
@@ -37,33 +32,25 @@ class RegistryFollower {
  public:
   RegistryFollower(CatalogueContext& ctx, RegistryProjection& projection,
                    Activities& activities, PersonalPlans& plans,
-                   FollowerOptions options);
-  ~RegistryFollower();
+                   const FollowerOptions& options);
 
   // Makes sure the municipality's registry stream is followed. Cheap after
   // the first call per municipality.
-  absl::Status Follow(absl::string_view municipality);
+  absl::Status Follow(absl::string_view municipality) {
+    return follower_.Follow(municipality);
+  }
 
   // Applies one event and its consequences (exposed for tests).
   absl::Status Handle(const events::v1::Event& event);
 
-  void Start();
-  void Stop();
+  void Start() { follower_.Start(); }
+  void Stop() { follower_.Stop(); }
 
  private:
-  void Run();
-  absl::StatusOr<std::set<std::string>> Tenants();
-
-  CatalogueContext& ctx_;
   RegistryProjection& projection_;
   Activities& activities_;
   PersonalPlans& plans_;
-  FollowerOptions options_;
-  std::mutex followed_mutex_;
-  std::set<std::string> followed_;
-  std::atomic<bool> tenants_changed_{true};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  events::TenantFollower follower_;
 };
 
 }  // namespace brobygger::catalogue

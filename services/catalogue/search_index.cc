@@ -35,61 +35,13 @@ std::string ActivityIdOf(absl::string_view resource) {
   return "";
 }
 
-// Fields of an XRANGE entry: [id, [field, value, ...]].
-std::string EntryResource(const redis::Reply& entry) {
-  if (entry.elements.size() < 2) return "";
-  const auto& fields = entry.elements[1].elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str == "event") {
-      events::v1::Event event;
-      if (event.ParseFromString(fields[i + 1].str)) return event.resource();
-    }
+// The activity an event entry is about.
+std::string EntryResource(const events::StreamEntry& entry) {
+  events::v1::Event event;
+  if (event.ParseFromString(std::string(entry.Field("event")))) {
+    return event.resource();
   }
   return "";
-}
-
-// Stream ids "<ms>-<seq>" compared numerically.
-bool StreamIdLess(absl::string_view a, absl::string_view b) {
-  const auto split = [](absl::string_view id) {
-    std::pair<uint64_t, uint64_t> out{0, 0};
-    const size_t dash = id.find('-');
-    (void)absl::SimpleAtoi(id.substr(0, dash), &out.first);
-    if (dash != absl::string_view::npos) {
-      (void)absl::SimpleAtoi(id.substr(dash + 1), &out.second);
-    }
-    return out;
-  };
-  return split(a) < split(b);
-}
-
-// The fields of XINFO STREAM the index needs.
-struct StreamInfo {
-  std::string last_generated_id = "0-0";
-  int64_t length = 0;
-  std::optional<int64_t> entries_added;  // Redis 7 and later
-};
-
-// XINFO STREAM; a missing stream is an empty one that never had entries.
-absl::StatusOr<StreamInfo> ReadStreamInfo(redis::RedisPool& pool,
-                                          const std::string& stream) {
-  ASSIGN_OR_RETURN(redis::Reply reply, pool.Run({"XINFO", "STREAM", stream}));
-  StreamInfo info;
-  if (reply.is_error()) {
-    if (absl::StrContains(reply.str, "no such key")) return info;
-    return absl::InternalError(reply.str);
-  }
-  const auto& fields = reply.elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    const std::string& field = fields[i].str;
-    if (field == "last-generated-id") {
-      info.last_generated_id = fields[i + 1].str;
-    } else if (field == "length") {
-      info.length = fields[i + 1].integer;
-    } else if (field == "entries-added") {
-      info.entries_added = fields[i + 1].integer;
-    }
-  }
-  return info;
 }
 
 bool IsCancelled(const IndexedActivity& entry, absl::CivilSecond local) {
@@ -242,12 +194,11 @@ absl::Status SearchIndex::Apply(absl::string_view municipality, Tenant& tenant,
 
 absl::Status SearchIndex::Reload(absl::string_view municipality,
                                  Tenant& tenant) {
-  const std::string stream = ctx_.keys.space().EventStream(municipality);
   // The position first: changes after it are applied by the next catch-up
-  // (re-reading a document twice is harmless). The last id the stream
-  // generated, not its last entry: a trimmed stream may have none.
-  ASSIGN_OR_RETURN(StreamInfo info, ReadStreamInfo(ctx_.pool, stream));
-  std::string position = std::move(info.last_generated_id);
+  // (re-reading a document twice is harmless).
+  tenant.tail = std::make_unique<events::StreamTail>(
+      ctx_.pool, ctx_.keys.space().EventStream(municipality));
+  RETURN_IF_ERROR(tenant.tail->StartAtEnd());
   ASSIGN_OR_RETURN(std::vector<std::string> ids,
                    activities_.AllIds(municipality));
   {
@@ -261,61 +212,32 @@ absl::Status SearchIndex::Reload(absl::string_view municipality,
                           std::vector<std::string>(ids.begin() + begin,
                                                    ids.begin() + end)));
   }
-  tenant.position = std::move(position);
   tenant.loaded = true;
   return absl::OkStatus();
 }
 
 absl::Status SearchIndex::CatchUp(absl::string_view municipality,
                                   Tenant& tenant, bool* gap) {
-  const std::string stream = ctx_.keys.space().EventStream(municipality);
   *gap = false;
   while (true) {
-    ASSIGN_OR_RETURN(
-        std::vector<redis::Reply> replies,
-        ctx_.pool.Pipeline({{"XRANGE", stream, "(" + tenant.position, "+",
-                             "COUNT", absl::StrCat(kStreamBatch)},
-                            {"XRANGE", stream, "-", "+", "COUNT", "1"}}));
-    if (replies.size() != 2 || replies[0].is_error() || replies[1].is_error()) {
-      return absl::InternalError("cannot read the catalogue event stream");
+    ASSIGN_OR_RETURN(events::StreamTail::Batch batch,
+                     tenant.tail->Next(kStreamBatch));
+    if (batch.gap) {
+      *gap = true;
+      return absl::OkStatus();
     }
-    const redis::Reply& batch = replies[0];
-    const redis::Reply& first = replies[1];
-    // Trimming removes the oldest entries, so entries after our position
-    // can only be gone if the stream now starts after it (or is empty).
-    if (first.elements.empty() ||
-        StreamIdLess(tenant.position, first.elements[0].elements[0].str)) {
-      ASSIGN_OR_RETURN(*gap, EntriesLost(stream, tenant.position));
-      if (*gap) return absl::OkStatus();
-    }
-    if (batch.elements.empty()) return absl::OkStatus();
+    if (batch.entries.empty()) return absl::OkStatus();
     std::set<std::string> ids;
-    for (const redis::Reply& entry : batch.elements) {
+    for (const events::StreamEntry& entry : batch.entries) {
       std::string id = ActivityIdOf(EntryResource(entry));
       if (!id.empty()) ids.insert(std::move(id));
     }
     RETURN_IF_ERROR(Apply(municipality, tenant,
                           std::vector<std::string>(ids.begin(), ids.end())));
-    tenant.position = batch.elements.back().elements[0].str;
-    if (static_cast<int>(batch.elements.size()) < kStreamBatch) {
+    if (static_cast<int>(batch.entries.size()) < kStreamBatch) {
       return absl::OkStatus();
     }
   }
-}
-
-absl::StatusOr<bool> SearchIndex::EntriesLost(const std::string& stream,
-                                              absl::string_view position) {
-  ASSIGN_OR_RETURN(StreamInfo info, ReadStreamInfo(ctx_.pool, stream));
-  if (position == "0-0") {
-    // Never read an entry: lost if any entry was ever removed; without
-    // that count (Redis < 7), if the stream ever had one.
-    return info.entries_added.has_value() ? *info.entries_added > info.length
-                                          : info.last_generated_id != "0-0";
-  }
-  // Our last-read entry was removed: whatever was added after it may have
-  // been removed too (with MAXLEN trimming it was, as the stream had grown
-  // by its length since).
-  return StreamIdLess(position, info.last_generated_id);
 }
 
 absl::StatusOr<SearchIndex::Tenant*> SearchIndex::Fresh(

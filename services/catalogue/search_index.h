@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "brobygger/catalogue/v1/catalogue_service.pb.h"
 #include "common/auth/principal.h"
+#include "common/events/stream_tail.h"
 #include "services/catalogue/activities.h"
 #include "services/catalogue/activity_query.h"
 #include "services/catalogue/catalogue_context.h"
@@ -101,7 +102,8 @@ class SearchIndex {
     std::vector<std::shared_ptr<const IndexedActivity>> entries;
     absl::flat_hash_map<std::string, size_t> positions;
     std::mutex refresh_mutex;  // one refresh at a time
-    std::string position;      // last applied stream entry id
+    // Where the index is in the catalogue's event stream.
+    std::unique_ptr<events::StreamTail> tail;
     bool loaded = false;
     // When the last catch-up began: a query that arrived before it needs
     // no catch-up of its own (concurrent queries share one round trip).
@@ -118,11 +120,6 @@ class SearchIndex {
   absl::Status Reload(absl::string_view municipality, Tenant& tenant);
   absl::Status CatchUp(absl::string_view municipality, Tenant& tenant,
                        bool* gap);
-  // Whether entries after `position` were removed from the stream before
-  // this index read them (so it must reload); asked only when the stream
-  // no longer holds `position` itself.
-  absl::StatusOr<bool> EntriesLost(const std::string& stream,
-                                   absl::string_view position);
   absl::Status Apply(absl::string_view municipality, Tenant& tenant,
                      const std::vector<std::string>& ids);
   Tenant& TenantOf(absl::string_view municipality);

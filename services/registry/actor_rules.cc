@@ -32,16 +32,8 @@ void TrimInPlace(std::string* text) {
   *text = std::string(absl::StripAsciiWhitespace(*text));
 }
 
-// Lowercases, trims and removes empty and repeated tags, keeping order.
-void NormalizeTags(RepeatedPtrField<std::string>* tags) {
-  std::set<std::string> seen;
-  RepeatedPtrField<std::string> out;
-  for (std::string tag : *tags) {
-    tag = absl::AsciiStrToLower(absl::StripAsciiWhitespace(tag));
-    if (!tag.empty() && seen.insert(tag).second) *out.Add() = tag;
-  }
-  tags->Swap(&out);
-}
+using api::CheckTags;
+using api::NormalizeTags;
 
 void CheckText(const std::string& text, int max_chars, bool required,
                const std::string& field, FieldViolations* violations) {
@@ -53,18 +45,6 @@ void CheckText(const std::string& text, int max_chars, bool required,
   } else if (length > max_chars) {
     violations->Add(field, absl::StrCat("must be at most ", max_chars,
                                         " characters (has ", length, ")"));
-  }
-}
-
-void CheckTags(const RepeatedPtrField<std::string>& tags, int max_count,
-               const std::string& field, FieldViolations* violations) {
-  if (tags.size() > max_count) {
-    violations->Add(field, absl::StrCat("at most ", max_count, " entries (has ",
-                                        tags.size(), ")"));
-    return;
-  }
-  for (int i = 0; i < tags.size(); ++i) {
-    CheckText(tags[i], kMaxTagLength, true, Indexed(field, i), violations);
   }
 }
 
@@ -116,6 +96,25 @@ void CheckDate(const v1::Date& date, const std::string& field,
   }
 }
 
+void CheckHousehold(const v1::Household& household, const std::string& field,
+                    FieldViolations* violations) {
+  if (household.adults() < 0 || household.adults() > 20) {
+    violations->Add(Field(field, "adults"),
+                    "must be between 1 and 20 (0 means 1)");
+  }
+  if (household.children_ages_size() > kMaxChildren) {
+    violations->Add(Field(field, "children_ages"),
+                    absl::StrCat("at most ", kMaxChildren, " children"));
+  }
+  for (int i = 0; i < household.children_ages_size(); ++i) {
+    if (household.children_ages(i) < 0 || household.children_ages(i) > 17) {
+      violations->Add(
+          Indexed(Field(field, "children_ages"), i),
+          "must be an age between 0 and 17 (adults count in `adults`)");
+    }
+  }
+}
+
 void CheckVolunteer(const v1::Actor& actor, const std::string& field,
                     FieldViolations* violations) {
   if (actor.kind() != v1::ACTOR_KIND_VOLUNTEER) {
@@ -136,6 +135,10 @@ void CheckVolunteer(const v1::Actor& actor, const std::string& field,
   }
   if (!v1::Gender_IsValid(volunteer.gender())) {
     violations->Add(Field(field, "gender"), "is not a known value");
+  }
+  if (volunteer.has_household()) {
+    CheckHousehold(volunteer.household(), Field(field, "household"),
+                   violations);
   }
 }
 
@@ -161,22 +164,8 @@ void CheckNewcomer(const v1::Actor& actor, absl::string_view municipality_id,
               violations);
   }
   if (newcomer.has_household()) {
-    const v1::Household& household = newcomer.household();
-    if (household.adults() < 0 || household.adults() > 20) {
-      violations->Add(Field(field, "household.adults"),
-                      "must be between 1 and 20 (0 means 1)");
-    }
-    if (household.children_ages_size() > kMaxChildren) {
-      violations->Add(Field(field, "household.children_ages"),
-                      absl::StrCat("at most ", kMaxChildren, " children"));
-    }
-    for (int i = 0; i < household.children_ages_size(); ++i) {
-      if (household.children_ages(i) < 0 || household.children_ages(i) > 17) {
-        violations->Add(
-            Indexed(Field(field, "household.children_ages"), i),
-            "must be an age between 0 and 17 (adults count in `adults`)");
-      }
-    }
+    CheckHousehold(newcomer.household(), Field(field, "household"),
+                   violations);
   }
   CheckTags(newcomer.needs(), kMaxNeeds, Field(field, "needs"), violations);
   if (!v1::Gender_IsValid(newcomer.gender())) {

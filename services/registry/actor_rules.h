@@ -11,6 +11,7 @@
 #include "brobygger/registry/v1/actor.pb.h"
 #include "brobygger/registry/v1/forum.pb.h"
 #include "brobygger/registry/v1/municipality.pb.h"
+#include "common/api/field_checks.h"
 #include "common/status/errors.h"
 
 namespace brobygger::registry {
@@ -24,7 +25,7 @@ inline constexpr int kMaxAreas = 20;
 inline constexpr int kMaxAreaLength = 100;
 inline constexpr int kMaxLanguages = 20;
 inline constexpr int kMaxTags = 50;
-inline constexpr int kMaxTagLength = 64;
+inline constexpr int kMaxTagLength = api::kMaxTagLength;
 inline constexpr int kMaxAvailability = 28;
 inline constexpr int kMaxContactChannels = 10;
 inline constexpr int kMaxContactValue = 256;

@@ -586,6 +586,8 @@ absl::Status Actors::Delete(const auth::Principal& principal,
           {ctx_.keys.ActorDuplicateClaims(municipality), key});
     }
     spec.also_delete.push_back(ctx_.keys.NewcomerGrants(municipality, id));
+    spec.also_delete.push_back(
+        ctx_.keys.NewcomerGrantMatches(municipality, id));
 
     const bool newcomer = current.actor.kind() == v1::ACTOR_KIND_NEWCOMER;
     if (newcomer) {

@@ -8,6 +8,7 @@
 #include "common/redis/redis_pool.h"
 #include "common/server/bootstrap.h"
 #include "common/server/service_host.h"
+#include "services/registry/matching_follower.h"
 #include "services/registry/method_policies.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_service.h"
@@ -47,9 +48,16 @@ int main(int argc, char** argv) {
   server::InstallSignalHandlers();
   server::ServiceHost host(host_options);
   host.AddService(&service);
+  // Grants of the redacted newcomer view follow matching's events.
+  registry::MatchingFollowerOptions follower_options;
+  follower_options.consumer = server::ReplicaName();
+  registry::MatchingFollower follower(pool, registry.grants(),
+                                      follower_options);
+  follower.Start();
   if (absl::Status status = host.Start(); !status.ok()) {
     return Fail("cannot start", status);
   }
   host.Wait();
+  follower.Stop();
   return EXIT_SUCCESS;
 }

@@ -1,6 +1,7 @@
 #include "services/registry/newcomer_grants.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/redis/lua_script.h"
 
 namespace brobygger::registry {
 namespace {
@@ -13,7 +14,53 @@ absl::Status CheckReply(const absl::StatusOr<redis::Reply>& reply) {
   return absl::OkStatus();
 }
 
+// KEYS: grants set, grant-matches hash. ARGV: volunteer, match id.
+const redis::LuaScript& AcceptScript() {
+  static const auto* script = new redis::LuaScript(R"lua(
+if redis.call('HGET', KEYS[2], ARGV[2]) == '-' then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+return 1
+)lua");
+  return *script;
+}
+
+// KEYS: grants set, grant-matches hash. ARGV: volunteer, match id.
+const redis::LuaScript& EndScript() {
+  static const auto* script = new redis::LuaScript(R"lua(
+redis.call('HSET', KEYS[2], ARGV[2], '-')
+for _, volunteer in ipairs(redis.call('HVALS', KEYS[2])) do
+  if volunteer == ARGV[1] then return 0 end
+end
+redis.call('SREM', KEYS[1], ARGV[1])
+return 1
+)lua");
+  return *script;
+}
+
 }  // namespace
+
+absl::Status NewcomerGrants::MatchAccepted(absl::string_view municipality,
+                                           absl::string_view newcomer_id,
+                                           absl::string_view volunteer,
+                                           absl::string_view match_id) {
+  return CheckReply(AcceptScript().Run(
+      pool_,
+      {keys_.NewcomerGrants(municipality, newcomer_id),
+       keys_.NewcomerGrantMatches(municipality, newcomer_id)},
+      {std::string(volunteer), std::string(match_id)}));
+}
+
+absl::Status NewcomerGrants::MatchEnded(absl::string_view municipality,
+                                        absl::string_view newcomer_id,
+                                        absl::string_view volunteer,
+                                        absl::string_view match_id) {
+  return CheckReply(EndScript().Run(
+      pool_,
+      {keys_.NewcomerGrants(municipality, newcomer_id),
+       keys_.NewcomerGrantMatches(municipality, newcomer_id)},
+      {std::string(volunteer), std::string(match_id)}));
+}
 
 absl::Status NewcomerGrants::Grant(absl::string_view municipality,
                                    absl::string_view newcomer_id,

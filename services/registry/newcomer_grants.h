@@ -19,6 +19,21 @@ class NewcomerGrants {
  public:
   explicit NewcomerGrants(redis::RedisPool& pool) : pool_(pool) {}
 
+  // From matching's events. An accepted (or active) match grants its
+  // volunteer the view; an ended one takes it back unless another match of
+  // the same volunteer with the newcomer still grants it. Order-tolerant:
+  // an end applied before its accept is remembered, so the late accept
+  // grants nothing.
+  absl::Status MatchAccepted(absl::string_view municipality,
+                             absl::string_view newcomer_id,
+                             absl::string_view volunteer,
+                             absl::string_view match_id);
+  absl::Status MatchEnded(absl::string_view municipality,
+                          absl::string_view newcomer_id,
+                          absl::string_view volunteer,
+                          absl::string_view match_id);
+
+  // Direct changes (tests and operators' repairs).
   absl::Status Grant(absl::string_view municipality,
                      absl::string_view newcomer_id,
                      absl::string_view volunteer);

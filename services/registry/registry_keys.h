@@ -59,6 +59,15 @@ class RegistryKeys {
                              absl::string_view newcomer_id) const {
     return keys_.Key(m, {"actor", "grants", newcomer_id});
   }
+  // Hash of the matches behind a newcomer's grants: match id -> the
+  // volunteer while the match grants the view, "-" once it ended (so an
+  // end applied before its accept is not undone by the late accept).
+  std::string NewcomerGrantMatches(absl::string_view m,
+                                   absl::string_view newcomer_id) const {
+    return keys_.Key(m, {"actor", "grantmatches", newcomer_id});
+  }
+  // Dead letters of the follower of matching's events.
+  std::string DeadLetters() const { return keys_.GlobalKey({"deadletter"}); }
   // List of the stream ids of the events about a newcomer, which carry
   // personal data; erasure deletes them from the stream.
   std::string NewcomerEventTrail(absl::string_view m,
