@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/redis/lua_script.h"
 #include "common/status/macros.h"
+#include "common/store/document_store.h"
 
 namespace brobygger::store {
 namespace {
@@ -162,7 +163,7 @@ void CheckedBatch::Increment(std::string hash, std::string field,
 void CheckedBatch::SortedSetAdd(std::string key, double score,
                                 std::string member) {
   ops_.push_back(
-      {"zadd", std::move(key), {absl::StrCat(score), std::move(member)}});
+      {"zadd", std::move(key), {FormatScore(score), std::move(member)}});
 }
 
 void CheckedBatch::SortedSetRemove(std::string key, std::string member) {

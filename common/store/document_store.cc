@@ -1,6 +1,7 @@
 #include "common/store/document_store.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -25,13 +26,6 @@ absl::Status UnexpectedReply(const redis::Reply& reply) {
                    reply.is_error() ? reply.str : "wrong shape"));
 }
 
-std::string FormatScore(double score) {
-  // Integral scores (ids) exactly; others with full precision.
-  if (score == static_cast<double>(static_cast<int64_t>(score))) {
-    return absl::StrCat(static_cast<int64_t>(score));
-  }
-  return absl::StrFormat("%.17g", score);
-}
 
 absl::StatusOr<WriteResult> ParseWriteReply(const redis::Reply& reply) {
   if (!reply.is_array() || reply.elements.size() < 2) {
@@ -78,6 +72,16 @@ absl::StatusOr<WriteResult> ParseWriteReply(const redis::Reply& reply) {
 }
 
 }  // namespace
+
+std::string FormatScore(double score) {
+  // Integral scores (ids) exactly; others with full precision.
+  // (Below 2^53 every integer is exact; beyond, the cast would overflow.)
+  if (std::fabs(score) < 9.0e15 &&
+      score == static_cast<double>(static_cast<int64_t>(score))) {
+    return absl::StrCat(static_cast<int64_t>(score));
+  }
+  return absl::StrFormat("%.17g", score);
+}
 
 DocumentStore::DocumentStore(redis::RedisPool& pool, redis::KeySpace keys,
                              events::StreamRetention retention)

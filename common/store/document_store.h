@@ -31,6 +31,10 @@ namespace brobygger::store {
 // long trimmed from the stream by its retention.
 inline constexpr int kMaxEventTrail = 10000;
 
+// A sorted-set score as Redis reads it back exactly: integral scores
+// (ids, Unix milliseconds) as integers, others with full precision.
+std::string FormatScore(double score);
+
 struct Document {
   std::string id;
   std::string data;
