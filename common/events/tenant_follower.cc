@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "common/events/event_consumer.h"
 #include "common/log/log.h"
 #include "common/status/macros.h"
@@ -41,6 +42,10 @@ absl::Status TenantFollower::Follow(absl::string_view municipality) {
 absl::StatusOr<std::set<std::string>> TenantFollower::Tenants() {
   ASSIGN_OR_RETURN(redis::Reply reply,
                    pool_.Run({"SMEMBERS", options_.tenants_key}));
+  if (reply.is_error() && absl::StrContains(reply.str, "WRONGTYPE")) {
+    // The registry keeps its municipalities in a sorted set (by id).
+    ASSIGN_OR_RETURN(reply, pool_.Run({"ZRANGE", options_.tenants_key, "0", "-1"}));
+  }
   if (reply.is_error()) return absl::InternalError(reply.str);
   std::set<std::string> out;
   for (const redis::Reply& member : reply.elements) out.insert(member.str);
@@ -69,8 +74,12 @@ void TenantFollower::Run() {
     if (tenants_changed_.exchange(false) || absl::Now() >= next_tenant_check) {
       next_tenant_check = absl::Now() + options_.tenant_refresh;
       auto current = Tenants();
-      if (current.ok() && !current->empty() &&
-          (*current != tenants || consumer == nullptr)) {
+      if (!current.ok()) {
+        log::Warning("cannot read the municipalities to follow",
+                     {{"source", options_.source_service},
+                      {"error", current.status().ToString()}});
+      } else if (!current->empty() &&
+                 (*current != tenants || consumer == nullptr)) {
         tenants = std::move(*current);
         ConsumerOptions consumer_options;
         consumer_options.group = options_.group;

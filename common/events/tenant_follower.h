@@ -38,7 +38,7 @@ struct TenantFollowerOptions {
   // Whose streams are followed, e.g. "registry" for
   // "registry:{<municipality>}:events".
   std::string source_service;
-  // Redis set of the municipalities to follow.
+  // Redis set (or sorted set) of the municipalities to follow.
   std::string tenants_key;
   // Where events that keep failing go.
   std::string dead_letter_stream;

@@ -61,26 +61,6 @@ inline constexpr char kFeedListenFlag[] = "feed_listen";
 // The public base URL the suite's catalogue puts before feed paths.
 inline constexpr char kFeedBaseUrl[] = "https://kalender.example.dk";
 
-// One unary call to the catalogue with `token` (none if empty) and a
-// deadline; errors keep their google.rpc details as payloads (see
-// ViolatedFields()).
-template <typename Request, typename Response>
-absl::StatusOr<Response> Call(
-    CatalogueStub& stub,
-    grpc::Status (CatalogueStub::*method)(grpc::ClientContext*, const Request&,
-                                          Response*),
-    const std::string& token, const Request& request) {
-  grpc::ClientContext context;
-  if (!token.empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  }
-  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-  Response response;
-  const grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
-}
-
 // Polls `condition` every 50 ms until it returns true or `timeout` passes;
 // returns whether it held.
 inline bool Eventually(const std::function<bool()>& condition,

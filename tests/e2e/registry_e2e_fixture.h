@@ -48,11 +48,12 @@ inline constexpr absl::Duration kDrainTimeout = absl::Seconds(3);
 // One unary call with `token` (none if empty) and a deadline. Errors come
 // back as absl::Status with their google.rpc details as payloads, so
 // FieldViolationsOf() and ResourceInfoOf() can read them.
-template <typename Request, typename Response>
+// Works with the stub of every service (registry, catalogue, matching).
+template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> Call(
-    RegistryStub& stub,
-    grpc::Status (RegistryStub::*method)(grpc::ClientContext*, const Request&,
-                                         Response*),
+    Stub& stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
     const std::string& token, const Request& request) {
   grpc::ClientContext context;
   if (!token.empty()) {

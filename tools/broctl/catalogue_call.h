@@ -18,33 +18,24 @@ namespace brobygger::broctl {
 
 using CatalogueStub = catalogue::v1::CatalogueService::Stub;
 
-// Calls `method` on a new stub of `inv`'s channel with `inv`'s token and
-// deadline.
+// Calls `method` on the catalogue (CallService, for the catalogue's
+// commands).
 template <typename Request, typename Response>
 absl::StatusOr<Response> CallCatalogue(
     const Invocation& inv,
     grpc::Status (CatalogueStub::*method)(grpc::ClientContext*, const Request&,
                                           Response*),
     const Request& request) {
-  auto stub = catalogue::v1::CatalogueService::NewStub(inv.Channel());
-  Response response;
-  const grpc::Status status =
-      ((*stub).*method)(inv.NewContext().get(), request, &response);
-  if (!status.ok()) return CallStatus(status, inv);
-  return response;
+  return CallService(inv, method, request);
 }
 
-// The same, printing the response as JSON (`with_defaults`: see
-// PrintJson).
 template <typename Request, typename Response>
 absl::Status CallCatalogueAndPrint(
     const Invocation& inv,
     grpc::Status (CatalogueStub::*method)(grpc::ClientContext*, const Request&,
                                           Response*),
     const Request& request, bool with_defaults = false) {
-  absl::StatusOr<Response> response = CallCatalogue(inv, method, request);
-  if (!response.ok()) return response.status();
-  return PrintJson(*response, with_defaults);
+  return CallServiceAndPrint(inv, method, request, with_defaults);
 }
 
 // Writes an iCalendar file to `out` (stdout when empty or "-"). Written to

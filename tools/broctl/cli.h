@@ -30,6 +30,8 @@ namespace brobygger::broctl {
 inline constexpr absl::string_view kDefaultAddress = "127.0.0.1:50051";
 // The catalogue's commands default to the catalogue service.
 inline constexpr absl::string_view kDefaultCatalogueAddress = "127.0.0.1:50052";
+// The matching commands default to the matching service.
+inline constexpr absl::string_view kDefaultMatchingAddress = "127.0.0.1:50053";
 inline constexpr absl::string_view kTokenEnvVar = "BROBYGGER_TOKEN";
 inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(10);
 
@@ -115,6 +117,8 @@ std::vector<Command> CatalogueTimelineCommands();
 // catalogue calendar, catalogue feed ..., catalogue hsds ...
 std::vector<Command> CatalogueExportCommands();
 std::vector<Command> CatalogueImportCommands();  // catalogue import
+// matching request ..., suggest, assign, propose, accept, ...
+std::vector<Command> MatchingCommands();
 
 // Prints `message` as proto3 JSON (camelCase names, enum names) on stdout.
 // `with_defaults`: fields holding their default (0, false, "") are printed
@@ -136,6 +140,34 @@ std::string ExistingResourceOf(const absl::Status& status);
 
 // "aalborg" or "municipalities/aalborg" -> "municipalities/aalborg".
 std::string MunicipalityName(absl::string_view id_or_name);
+
+// One unary call of any service: `method` on a stub over `inv`'s channel,
+// with `inv`'s token and deadline.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> CallService(
+    const Invocation& inv,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) {
+  Stub stub(inv.Channel());
+  Response response;
+  const grpc::Status status =
+      (stub.*method)(inv.NewContext().get(), request, &response);
+  if (!status.ok()) return CallStatus(status, inv);
+  return response;
+}
+
+// The same, printing the response as JSON (see PrintJson).
+template <typename Stub, typename Request, typename Response>
+absl::Status CallServiceAndPrint(
+    const Invocation& inv,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request, bool with_defaults = false) {
+  absl::StatusOr<Response> response = CallService(inv, method, request);
+  if (!response.ok()) return response.status();
+  return PrintJson(*response, with_defaults);
+}
 
 }  // namespace brobygger::broctl
 

@@ -30,7 +30,7 @@ std::vector<Command> AllCommands() {
        {KeyCommands, MunicipalityCommands, ActorCommands, ImportCommands,
         ContactCommands, ForumCommands, CatalogueCommands,
         CatalogueTimelineCommands, CatalogueExportCommands,
-        CatalogueImportCommands, HealthCommands}) {
+        CatalogueImportCommands, MatchingCommands, HealthCommands}) {
     for (Command& command : group()) all.push_back(std::move(command));
   }
   return all;
