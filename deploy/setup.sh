@@ -27,8 +27,10 @@ PACKAGES=(
   # Run time: time zones (Europe/Copenhagen), TLS roots, gRPC's well-known
   # protos (health, reflection) for clients.
   tzdata ca-certificates grpc-proto
-  # The independent iCalendar parser the catalogue's tests check against.
-  python3 python3-icalendar
+  # The independent iCalendar parser the catalogue's tests check against,
+  # and gRPC for Python, which the Python NGO-app example (run by the
+  # tests) uses.
+  python3 python3-icalendar python3-grpcio
   # Everyday tools the scripts use.
   curl openssl
 )
@@ -87,4 +89,13 @@ else
   echo "setup: installing npm tools from package-lock.json"
   npm ci --no-audit --no-fund
   echo "setup: buf $(node_modules/.bin/buf --version)"
+fi
+
+# The Node.js NGO-app example's packages (its own package-lock.json), for
+# the test that runs it against the services.
+if (cd examples/node && locked_versions_installed); then
+  echo "setup: the Node example's packages are installed"
+else
+  echo "setup: installing the Node example's packages"
+  npm ci --prefix examples/node --no-audit --no-fund
 fi
