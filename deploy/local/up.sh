@@ -28,6 +28,9 @@ service_extra_args() {
       echo "--feed_listen=${HOST}:${FEED_PORT}"
       echo "--feed_base_url=http://${HOST}:${FEED_PORT}"
       ;;
+    matching)
+      echo "--catalogue_address=${HOST}:$(service_port catalogue 50052 PORT)"
+      ;;
   esac
 }
 
@@ -153,6 +156,61 @@ if ((catalogue_running)); then
   demo_catalogue aalborg "${COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/aalborg-catalogue.json"
   demo_catalogue lejre "${LEJRE_COORDINATOR_TOKEN}" "${ROOT}/deploy/demo/lejre-catalogue.json"
 fi
+# demo_matching FILE: volunteer requests for the demo's newcomers (their
+# names come from the registry import's summary), then one batch
+# assignment that proposes the reception corps. Loaded once (the
+# municipality has requests afterwards); request ids are derived from the
+# refs, so an interrupted run finishes on the next one.
+MATCHING_ADDR="${HOST}:$(service_port matching 50053 PORT)"
+demo_matching() {
+  local file="$1" id listed summary ref kind expect name request_id attempt
+  id="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["municipality"])' "${file}")"
+  summary="${LOG_DIR}/demo-import-${id}.json"
+  listed="$("${BROCTL}" --addr "${MATCHING_ADDR}" --token "${COORDINATOR_TOKEN}" \
+    matching request list --parent "municipalities/${id}" --page-size 1)" ||
+    die "cannot list the volunteer requests of ${id}; see ${LOG_DIR}/matching.log"
+  if [[ "${listed}" == *'"volunteerRequests"'* ]]; then
+    log "the demo reception corps of ${id} is loaded already"
+    return 0
+  fi
+  [[ -f "${summary}" ]] || { log "no ${summary#"${ROOT}/"}; skipping the matching demo"; return 0; }
+  log "creating the demo volunteer requests from ${file#"${ROOT}/"}"
+  while IFS=$'\t' read -r ref kind expect name request_id; do
+    for ((attempt = 0; attempt < 50; attempt++)); do
+      # Matching learns newcomers from the registry's events within moments.
+      if out="$("${BROCTL}" --addr "${MATCHING_ADDR}" --token "${COORDINATOR_TOKEN}" \
+        matching request create --parent "municipalities/${id}" --newcomer "${name}" \
+        --kind "${kind}" --request-id "${request_id}" 2>&1)"; then
+        break
+      fi
+      if [[ "${out}" == *consent* ]]; then
+        log "  ${ref}: no request, as expected (${expect:-}): the newcomer has not consented"
+        break
+      fi
+      sleep 0.2
+    done
+  done < <(/usr/bin/python3 - "${file}" "${summary}" <<'PY'
+import json, sys, uuid
+demo = json.load(open(sys.argv[1]))
+names = json.load(open(sys.argv[2]))["actors"]
+for r in demo["requests"]:
+    rid = uuid.uuid5(uuid.NAMESPACE_URL, "brobygger-demo/" + demo["municipality"] + "/" + r["newcomerRef"])
+    print("\t".join([r["newcomerRef"], r["kind"], r.get("expect", "-"), names[r["newcomerRef"]], str(rid)]))
+PY
+)
+  "${BROCTL}" --addr "${MATCHING_ADDR}" --token "${COORDINATOR_TOKEN}" \
+    matching assign --parent "municipalities/${id}" >"${LOG_DIR}/demo-matching-${id}.json" ||
+    die "the demo batch assignment failed; see ${LOG_DIR}/matching.log"
+  log "  proposed $(grep -c '"match":' "${LOG_DIR}/demo-matching-${id}.json" || true) reception buddies (${LOG_DIR#"${ROOT}/"}/demo-matching-${id}.json)"
+}
+matching_running=0
+for entry in "${started[@]}"; do
+  if [[ "${entry}" == matching:* ]]; then matching_running=1; fi
+done
+if ((matching_running)); then
+  demo_matching "${ROOT}/deploy/demo/aalborg-matching.json"
+fi
+
 # Volunteers only: listing newcomers would add reads to their audit log.
 volunteers="$("${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${COORDINATOR_TOKEN}" \
   actors list --parent municipalities/aalborg --filter 'kind = VOLUNTEER')"
@@ -207,5 +265,18 @@ if ((catalogue_running)); then
   grpcurl -plaintext -H "authorization: Bearer \$BROBYGGER_TOKEN" \\
       -d '{"parent": "municipalities/aalborg", "query": {"text": "fællesspisning", "area": "St. Restrup"}}' \\
       ${CATALOGUE_ADDR} brobygger.catalogue.v1.CatalogueService/SearchActivities
+SUMMARY
+fi
+if ((matching_running)); then
+  cat <<SUMMARY
+
+  The reception corps (deploy/demo/aalborg-matching.json): proposals for the newcomers
+  who consented, each with the criteria that made the volunteer the best fit:
+  ${BROCTL#"${ROOT}/"} matching list --parent municipalities/aalborg --filter 'state = PROPOSED'
+  ${BROCTL#"${ROOT}/"} matching suggest municipalities/aalborg/volunteerRequests/1
+
+  grpcurl -plaintext -H "authorization: Bearer \$BROBYGGER_TOKEN" \\
+      -d '{"volunteer_request": "municipalities/aalborg/volunteerRequests/1", "top_k": 3}' \\
+      ${MATCHING_ADDR} brobygger.matching.v1.MatchingService/SuggestMatches
 SUMMARY
 fi
