@@ -12,6 +12,22 @@
 
 namespace brobygger::events {
 
+TenantFollowerOptions FollowOptions(const FollowerSettings& settings,
+                                    std::string group,
+                                    std::string source_service,
+                                    std::string tenants_key,
+                                    std::string dead_letter_stream) {
+  TenantFollowerOptions out;
+  out.group = std::move(group);
+  out.consumer = settings.consumer;
+  out.source_service = std::move(source_service);
+  out.tenants_key = std::move(tenants_key);
+  out.dead_letter_stream = std::move(dead_letter_stream);
+  out.block = settings.block;
+  out.tenant_refresh = settings.tenant_refresh;
+  return out;
+}
+
 TenantFollower::TenantFollower(redis::RedisPool& pool,
                                redis::KeySpace processed_keys,
                                TenantFollowerOptions options, Handler handler)

@@ -46,6 +46,21 @@ struct TenantFollowerOptions {
   absl::Duration tenant_refresh = absl::Seconds(2);
 };
 
+// How one replica's follower is set up (the service decides the rest).
+struct FollowerSettings {
+  std::string consumer;  // unique per replica
+  absl::Duration block = absl::Milliseconds(100);
+  absl::Duration tenant_refresh = absl::Seconds(2);
+};
+
+// The options of `group` following `source_service`'s streams for the
+// municipalities in `tenants_key`.
+TenantFollowerOptions FollowOptions(const FollowerSettings& settings,
+                                    std::string group,
+                                    std::string source_service,
+                                    std::string tenants_key,
+                                    std::string dead_letter_stream);
+
 class TenantFollower {
  public:
   using Handler = std::function<absl::Status(const v1::Event&)>;

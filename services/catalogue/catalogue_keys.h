@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/redis/keys.h"
+#include "common/store/collection_keys.h"
 
 namespace brobygger::catalogue {
 
@@ -20,29 +21,10 @@ inline constexpr char kPersonalPlanCollection[] = "plan";
 inline constexpr char kTimelineCollection[] = "timeline";
 inline constexpr char kTimelineDocumentId[] = "template";
 
-class CatalogueKeys {
+class CatalogueKeys : public store::CollectionKeys {
  public:
-  CatalogueKeys() : keys_(kServiceName) {}
+  CatalogueKeys() : CollectionKeys(kServiceName) {}
 
-  const redis::KeySpace& space() const { return keys_; }
-
-  // Sorted set (score = numeric id) of every document of a collection.
-  std::string AllIndex(absl::string_view m,
-                       absl::string_view collection) const {
-    return keys_.Key(m, {collection, "idx", "all"});
-  }
-  // Sorted set (score = numeric id) of the documents with `field` ==
-  // `value`, e.g. the activities of an organiser or the plans of a
-  // newcomer.
-  std::string Index(absl::string_view m, absl::string_view collection,
-                    absl::string_view field, absl::string_view value) const {
-    return keys_.Key(m, {collection, "idx", field, value});
-  }
-  // Idempotency keys of creates.
-  std::string Request(absl::string_view m, absl::string_view collection,
-                      absl::string_view request_id) const {
-    return keys_.Key(m, {collection, "request", request_id});
-  }
   // Hash of uniqueness claims: external id -> activity id.
   std::string ExternalIdClaims(absl::string_view m) const {
     return keys_.Key(m, {kActivityCollection, "external"});
@@ -71,9 +53,6 @@ class CatalogueKeys {
   std::string Tenants() const { return keys_.GlobalKey({"tenants"}); }
   // Dead letters of the registry follower.
   std::string DeadLetters() const { return keys_.GlobalKey({"deadletter"}); }
-
- private:
-  redis::KeySpace keys_;
 };
 
 }  // namespace brobygger::catalogue

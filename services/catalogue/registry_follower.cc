@@ -4,22 +4,6 @@
 #include "common/store/resource_io.h"
 
 namespace brobygger::catalogue {
-namespace {
-
-events::TenantFollowerOptions TenantOptions(const CatalogueContext& ctx,
-                                            const FollowerOptions& options) {
-  events::TenantFollowerOptions out;
-  out.group = kServiceName;
-  out.consumer = options.consumer;
-  out.source_service = "registry";
-  out.tenants_key = ctx.keys.Tenants();
-  out.dead_letter_stream = ctx.keys.DeadLetters();
-  out.block = options.block;
-  out.tenant_refresh = options.tenant_refresh;
-  return out;
-}
-
-}  // namespace
 
 RegistryFollower::RegistryFollower(CatalogueContext& ctx,
                                    RegistryProjection& projection,
@@ -29,7 +13,10 @@ RegistryFollower::RegistryFollower(CatalogueContext& ctx,
     : projection_(projection),
       activities_(activities),
       plans_(plans),
-      follower_(ctx.pool, ctx.keys.space(), TenantOptions(ctx, options),
+      follower_(ctx.pool, ctx.keys.space(),
+                events::FollowOptions(options, kServiceName, "registry",
+                                      ctx.keys.Tenants(),
+                                      ctx.keys.DeadLetters()),
                 [this](const events::v1::Event& event) {
                   return Handle(event);
                 }) {}

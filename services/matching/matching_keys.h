@@ -9,6 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/redis/keys.h"
+#include "common/store/collection_keys.h"
 
 namespace brobygger::matching {
 
@@ -20,28 +21,10 @@ inline constexpr char kMatchCollection[] = "match";
 inline constexpr char kSettingsCollection[] = "settings";
 inline constexpr char kSettingsDocumentId[] = "current";
 
-class MatchingKeys {
+class MatchingKeys : public store::CollectionKeys {
  public:
-  MatchingKeys() : keys_(kServiceName) {}
+  MatchingKeys() : CollectionKeys(kServiceName) {}
 
-  const redis::KeySpace& space() const { return keys_; }
-
-  // Sorted set (score = numeric id) of every document of a collection.
-  std::string AllIndex(absl::string_view m,
-                       absl::string_view collection) const {
-    return keys_.Key(m, {collection, "idx", "all"});
-  }
-  // Sorted set (score = numeric id) of the documents with `field` ==
-  // `value`, e.g. the matches of a volunteer.
-  std::string Index(absl::string_view m, absl::string_view collection,
-                    absl::string_view field, absl::string_view value) const {
-    return keys_.Key(m, {collection, "idx", field, value});
-  }
-  // Idempotency keys of creates and proposals.
-  std::string Request(absl::string_view m, absl::string_view collection,
-                      absl::string_view request_id) const {
-    return keys_.Key(m, {collection, "request", request_id});
-  }
   // Hash of claims "<newcomer id>/<kind>" -> the one request that is not
   // cancelled or completed.
   std::string OpenRequestClaims(absl::string_view m) const {
@@ -97,9 +80,6 @@ class MatchingKeys {
   std::string Tenants() const { return keys_.GlobalKey({"tenants"}); }
   // Dead letters of the registry follower.
   std::string DeadLetters() const { return keys_.GlobalKey({"deadletter"}); }
-
- private:
-  redis::KeySpace keys_;
 };
 
 }  // namespace brobygger::matching

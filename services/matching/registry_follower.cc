@@ -4,22 +4,6 @@
 #include "common/store/resource_io.h"
 
 namespace brobygger::matching {
-namespace {
-
-events::TenantFollowerOptions TenantOptions(const MatchingContext& ctx,
-                                            const FollowerOptions& options) {
-  events::TenantFollowerOptions out;
-  out.group = kServiceName;
-  out.consumer = options.consumer;
-  out.source_service = "registry";
-  out.tenants_key = ctx.keys.Tenants();
-  out.dead_letter_stream = ctx.keys.DeadLetters();
-  out.block = options.block;
-  out.tenant_refresh = options.tenant_refresh;
-  return out;
-}
-
-}  // namespace
 
 RegistryFollower::RegistryFollower(MatchingContext& ctx,
                                    RegistryProjection& projection,
@@ -27,7 +11,10 @@ RegistryFollower::RegistryFollower(MatchingContext& ctx,
                                    const FollowerOptions& options)
     : projection_(projection),
       lifecycle_(lifecycle),
-      follower_(ctx.pool, ctx.keys.space(), TenantOptions(ctx, options),
+      follower_(ctx.pool, ctx.keys.space(),
+                events::FollowOptions(options, kServiceName, "registry",
+                                      ctx.keys.Tenants(),
+                                      ctx.keys.DeadLetters()),
                 [this](const events::v1::Event& event) {
                   return Handle(event);
                 }) {}

@@ -18,11 +18,7 @@
 
 namespace brobygger::matching {
 
-struct FollowerOptions {
-  std::string consumer;  // unique per replica
-  absl::Duration block = absl::Milliseconds(100);
-  absl::Duration tenant_refresh = absl::Seconds(2);
-};
+using FollowerOptions = events::FollowerSettings;
 
 class RegistryFollower {
  public:

@@ -1,7 +1,7 @@
 #include "services/registry/matching_follower.h"
 
-#include "absl/strings/str_split.h"
 #include "brobygger/matching/v1/events.pb.h"
+#include "common/store/resource_io.h"
 #include "services/registry/registry_keys.h"
 
 namespace brobygger::registry {
@@ -9,34 +9,17 @@ namespace {
 
 namespace mv1 = ::brobygger::matching::v1;
 
-events::TenantFollowerOptions TenantOptions(
-    const MatchingFollowerOptions& options) {
-  const RegistryKeys keys;
-  events::TenantFollowerOptions out;
-  out.group = "registry";
-  out.consumer = options.consumer;
-  out.source_service = "matching";
-  // Every municipality the registry has.
-  out.tenants_key = keys.MunicipalityIds();
-  out.dead_letter_stream = keys.DeadLetters();
-  out.block = options.block;
-  out.tenant_refresh = options.tenant_refresh;
-  return out;
-}
-
-// The last segment of a resource name.
-std::string LastSegment(const std::string& name) {
-  const size_t slash = name.rfind('/');
-  return slash == std::string::npos ? name : name.substr(slash + 1);
-}
-
 }  // namespace
 
 MatchingFollower::MatchingFollower(redis::RedisPool& pool,
                                    NewcomerGrants& grants,
                                    const MatchingFollowerOptions& options)
     : grants_(grants),
-      follower_(pool, RegistryKeys().space(), TenantOptions(options),
+      follower_(pool, RegistryKeys().space(),
+                // Every municipality the registry has.
+                events::FollowOptions(options, "registry", "matching",
+                                      RegistryKeys().MunicipalityIds(),
+                                      RegistryKeys().DeadLetters()),
                 [this](const events::v1::Event& event) {
                   return Handle(event);
                 }) {}
@@ -61,8 +44,8 @@ absl::Status MatchingFollower::Handle(const events::v1::Event& event) {
     return absl::OkStatus();
   }
   const std::string& m = event.municipality();
-  const std::string newcomer_id = LastSegment(match->newcomer());
-  const std::string match_id = LastSegment(match->name());
+  const std::string newcomer_id = store::IdOf(match->newcomer());
+  const std::string match_id = store::IdOf(match->name());
   return grants ? grants_.MatchAccepted(m, newcomer_id, match->volunteer(),
                                         match_id)
                 : grants_.MatchEnded(m, newcomer_id, match->volunteer(),

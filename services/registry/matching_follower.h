@@ -16,11 +16,7 @@
 
 namespace brobygger::registry {
 
-struct MatchingFollowerOptions {
-  std::string consumer;  // unique per replica
-  absl::Duration block = absl::Milliseconds(100);
-  absl::Duration tenant_refresh = absl::Seconds(2);
-};
+using MatchingFollowerOptions = events::FollowerSettings;
 
 class MatchingFollower {
  public:

@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/redis/keys.h"
+#include "common/store/collection_keys.h"
 
 namespace brobygger::registry {
 
@@ -20,23 +21,10 @@ inline constexpr char kActorCollection[] = "actor";
 inline constexpr char kContactPointCollection[] = "contactpoint";
 inline constexpr char kForumCollection[] = "forum";
 
-class RegistryKeys {
+class RegistryKeys : public store::CollectionKeys {
  public:
-  RegistryKeys() : keys_(kServiceName) {}
+  RegistryKeys() : CollectionKeys(kServiceName) {}
 
-  const redis::KeySpace& space() const { return keys_; }
-
-  // Sorted set (score = id) of every document of a collection.
-  std::string AllIndex(absl::string_view m,
-                       absl::string_view collection) const {
-    return keys_.Key(m, {collection, "idx", "all"});
-  }
-  // Sorted set (score = id) of the documents with `field` == `value`.
-  // Values are folded/normalised by the caller.
-  std::string Index(absl::string_view m, absl::string_view collection,
-                    absl::string_view field, absl::string_view value) const {
-    return keys_.Key(m, {collection, "idx", field, value});
-  }
   // Hash of duplicate-detection claims: "<kind>|<name>|<area>" -> actor id.
   std::string ActorDuplicateClaims(absl::string_view m) const {
     return keys_.Key(m, {"actor", "dupes"});
@@ -47,11 +35,6 @@ class RegistryKeys {
   std::string ActorReferences(absl::string_view m, absl::string_view actor_id,
                               absl::string_view collection) const {
     return keys_.Key(m, {"actor", "refs", actor_id, collection});
-  }
-  // Idempotency keys of creates.
-  std::string Request(absl::string_view m, absl::string_view collection,
-                      absl::string_view request_id) const {
-    return keys_.Key(m, {collection, "request", request_id});
   }
   // Set of volunteer actor names allowed the redacted view of a newcomer
   // (maintained from matching's events).
@@ -82,9 +65,6 @@ class RegistryKeys {
   std::string MunicipalityIds() const {
     return keys_.GlobalKey({"municipalities"});
   }
-
- private:
-  redis::KeySpace keys_;
 };
 
 }  // namespace brobygger::registry
