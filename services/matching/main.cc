@@ -1,6 +1,7 @@
 // The matching service binary: the gRPC API, the follower of the
 // registry's events, and the expiry of unanswered proposals.
 #include <cstdlib>
+#include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,7 @@
 #include "services/matching/matching.h"
 #include "services/matching/matching_service.h"
 #include "services/matching/method_policies.h"
+#include "services/matching/registry_snapshot.h"
 
 ABSL_FLAG(std::string, catalogue_address, "127.0.0.1:50052",
           "host:port of the catalogue's gRPC API, read for activity "
@@ -22,6 +24,14 @@ ABSL_FLAG(std::string, catalogue_address, "127.0.0.1:50052",
 ABSL_FLAG(absl::Duration, catalogue_deadline, absl::Seconds(3),
           "Deadline of each call to the catalogue "
           "(env BROBYGGER_CATALOGUE_DEADLINE).");
+ABSL_FLAG(std::string, registry_address, "127.0.0.1:50051",
+          "host:port of the registry's gRPC API, listed when matching first "
+          "serves a municipality (env BROBYGGER_REGISTRY_ADDRESS).");
+ABSL_FLAG(std::string, registry_token_file, "",
+          "File with the service token for those listings: a coordinator "
+          "token for the municipalities matching serves. Empty: matching "
+          "learns actors from the registry's retained events only "
+          "(env BROBYGGER_REGISTRY_TOKEN_FILE).");
 ABSL_FLAG(absl::Duration, proposal_expiry_interval, absl::Seconds(30),
           "How often unanswered proposals are checked for expiry "
           "(env BROBYGGER_PROPOSAL_EXPIRY_INTERVAL).");
@@ -54,7 +64,14 @@ int main(int argc, char** argv) {
   options.retention.max_len = absl::GetFlag(FLAGS_event_stream_maxlen);
   options.expiry_interval = absl::GetFlag(FLAGS_proposal_expiry_interval);
   options.follower.consumer = server::ReplicaName();
-  matching::Matching matching(pool, catalogue, options);
+  std::unique_ptr<matching::RegistryClient> registry;
+  if (!absl::GetFlag(FLAGS_registry_token_file).empty()) {
+    matching::RegistryClientOptions registry_options;
+    registry_options.address = absl::GetFlag(FLAGS_registry_address);
+    registry_options.token_file = absl::GetFlag(FLAGS_registry_token_file);
+    registry = std::make_unique<matching::RegistryClient>(registry_options);
+  }
+  matching::Matching matching(pool, catalogue, options, registry.get());
   matching::MatchingService service(matching, *authorizer);
 
   server::HostOptions host_options = server::HostOptionsFromFlags(

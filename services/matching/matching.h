@@ -35,9 +35,11 @@ struct MatchingOptions {
 
 class Matching {
  public:
-  // `activities` is where activity suggestions come from (the catalogue).
+  // `activities` is where activity suggestions come from (the catalogue);
+  // `registry` (may be null) lists the registry's actors when matching
+  // first serves a municipality.
   Matching(redis::RedisPool& pool, ActivitySource& activities,
-           MatchingOptions options)
+           MatchingOptions options, ActorSource* registry = nullptr)
       : store_(pool, redis::KeySpace(kServiceName), options.retention),
         ctx_{pool, store_, MatchingKeys(), options.retention},
         projection_(ctx_),
@@ -52,7 +54,7 @@ class Matching {
         batch_(ctx_, matches_store_, index_, suggestions_, lifecycle_),
         records_(ctx_, matches_store_, projection_),
         activities_(ctx_, matches_store_, projection_, activities),
-        follower_(ctx_, projection_, lifecycle_, options.follower),
+        follower_(ctx_, projection_, lifecycle_, options.follower, registry),
         expiry_(ctx_, lifecycle_, options.expiry_interval) {}
 
   MatchingContext& context() { return ctx_; }

@@ -163,6 +163,31 @@ absl::StatusOr<ProjectionChange> RegistryProjection::Apply(
   return change;
 }
 
+absl::StatusOr<int> RegistryProjection::ApplySnapshot(
+    absl::string_view municipality, const std::vector<rv1::Actor>& actors,
+    absl::Time read_time) {
+  const MatchingKeys& keys = ctx_.keys;
+  int written = 0;
+  for (const rv1::Actor& actor : actors) {
+    const std::string id = store::IdOf(actor.name());
+    const absl::Time updated = actor.has_update_time()
+                                   ? store::FromTimestamp(actor.update_time())
+                                   : read_time;
+    bool wrote = false;
+    if (actor.kind() == rv1::ACTOR_KIND_VOLUNTEER) {
+      ASSIGN_OR_RETURN(wrote, Put(municipality, keys.Volunteer(municipality, id),
+                                  keys.Volunteers(municipality), id, updated,
+                                  actor, /*is_volunteer=*/true, read_time));
+    } else if (actor.kind() == rv1::ACTOR_KIND_NEWCOMER) {
+      ASSIGN_OR_RETURN(wrote, Put(municipality, keys.Newcomer(municipality, id),
+                                  keys.Newcomers(municipality), id, updated,
+                                  actor, /*is_volunteer=*/false, read_time));
+    }
+    if (wrote) ++written;
+  }
+  return written;
+}
+
 absl::StatusOr<bool> RegistryProjection::Put(
     absl::string_view municipality, const std::string& key,
     const std::string& set, absl::string_view id, absl::Time updated,

@@ -59,6 +59,14 @@ class RegistryProjection {
   // Applies one registry event (others are ignored with kNone).
   absl::StatusOr<ProjectionChange> Apply(const events::v1::Event& event);
 
+  // Applies the registry's current actors (volunteers and newcomers, read
+  // at `read_time`) as if each had just been created; older than what the
+  // projection holds, or deleted meanwhile, they change nothing. Returns
+  // how many records were written.
+  absl::StatusOr<int> ApplySnapshot(absl::string_view municipality,
+                                    const std::vector<registry::v1::Actor>& actors,
+                                    absl::Time read_time);
+
   absl::StatusOr<std::optional<registry::v1::Actor>> FindVolunteer(
       absl::string_view municipality, absl::string_view actor_id);
   absl::StatusOr<std::optional<registry::v1::Actor>> FindNewcomer(
