@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -43,8 +43,9 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/test_principals.h"
 
-ABSL_FLAG(std::string, volunteers, "10000,100000",
-          "Comma-separated sizes of the municipalities SuggestMatches runs in.");
+ABSL_FLAG(
+    std::string, volunteers, "10000,100000",
+    "Comma-separated sizes of the municipalities SuggestMatches runs in.");
 ABSL_FLAG(int, threads, 2, "Concurrent SuggestMatches callers.");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
           "How long SuggestMatches is measured per size.");
@@ -116,9 +117,9 @@ absl::Status BenchSuggest(matching::Matching& m, int volunteers) {
   const std::string municipality = absl::StrCat("bench-", volunteers);
   std::fprintf(stderr, "matching_bench: seeding %d volunteers\n", volunteers);
   absl::Time started = absl::Now();
-  if (absl::Status s = Feed(m, municipality,
-                            bench::MakeVolunteers(municipality, volunteers,
-                                                  1000, 7));
+  if (absl::Status s =
+          Feed(m, municipality,
+               bench::MakeVolunteers(municipality, volunteers, 1000, 7));
       !s.ok()) {
     return s;
   }
@@ -150,7 +151,8 @@ absl::Status BenchSuggest(matching::Matching& m, int volunteers) {
       std::uniform_int_distribution<size_t> pick(0, requests->size() - 1);
       while (absl::Now() < deadline) {
         const absl::Time call = absl::Now();
-        auto got = m.suggestions().Suggest(coordinator, (*requests)[pick(random)], 10);
+        auto got =
+            m.suggestions().Suggest(coordinator, (*requests)[pick(random)], 10);
         if (!got.ok()) {
           ++errors;
           continue;
@@ -171,13 +173,15 @@ absl::Status BenchSuggest(matching::Matching& m, int volunteers) {
       "| %d | %.0f /s | %.0f µs | %.0f µs | %.0f µs | %.1f ms | %lld | %.0f "
       "| %.1f s (%.0f /s) | %.1f s | %s |\n",
       volunteers, all.size() / seconds, Percentile(all, 50),
-      Percentile(all, 99), Percentile(all, 99.9), cpu * 1000 / std::max<size_t>(1, all.size()),
+      Percentile(all, 99), Percentile(all, 99.9),
+      cpu * 1000 / std::max<size_t>(1, all.size()),
       static_cast<long long>(errors.load()),
       all.empty() ? 0.0 : static_cast<double>(eligible.load()) / all.size(),
       absl::ToDoubleSeconds(seeding),
       volunteers / std::max(1e-9, absl::ToDoubleSeconds(seeding)),
       absl::ToDoubleSeconds(index_build),
-      memory.ok() ? bench::FormatMebibytes(memory->resident_bytes).c_str() : "?");
+      memory.ok() ? bench::FormatMebibytes(memory->resident_bytes).c_str()
+                  : "?");
   std::fflush(stdout);
   return absl::OkStatus();
 }
@@ -186,15 +190,17 @@ absl::Status BenchBatch(matching::Matching& m) {
   const std::string municipality = "bench-batch";
   const int volunteers = absl::GetFlag(FLAGS_batch_volunteers);
   const int request_count = absl::GetFlag(FLAGS_requests);
-  std::fprintf(stderr, "matching_bench: seeding the batch: %d volunteers, %d requests\n",
-               volunteers, request_count);
-  if (absl::Status s = Feed(m, municipality,
-                            bench::MakeVolunteers(municipality, volunteers, 1000, 21));
+  std::fprintf(
+      stderr, "matching_bench: seeding the batch: %d volunteers, %d requests\n",
+      volunteers, request_count);
+  if (absl::Status s =
+          Feed(m, municipality,
+               bench::MakeVolunteers(municipality, volunteers, 1000, 21));
       !s.ok()) {
     return s;
   }
-  const auto newcomers = bench::MakeNewcomers(municipality, request_count,
-                                              1000 + volunteers, 23);
+  const auto newcomers =
+      bench::MakeNewcomers(municipality, request_count, 1000 + volunteers, 23);
   if (absl::Status s = Feed(m, municipality, newcomers); !s.ok()) return s;
   auto names = CreateRequests(m, municipality, newcomers);
   if (!names.ok()) return names.status();
@@ -214,13 +220,15 @@ absl::Status BenchBatch(matching::Matching& m) {
   problem.num_requests = static_cast<int>(prepared.size());
   absl::Time started = absl::Now();
   if (absl::Status s = m.index().Read(
-          municipality, [&](const std::vector<matching::Candidate>& candidates) {
+          municipality,
+          [&](const std::vector<matching::Candidate>& candidates) {
             for (const matching::Candidate& c : candidates) {
               problem.capacities.push_back(std::max(0, c.capacity - c.load));
             }
             for (size_t r = 0; r < prepared.size(); ++r) {
               for (size_t v = 0; v < candidates.size(); ++v) {
-                if (!matching::Eligible(prepared[r].seeker, candidates[v])) continue;
+                if (!matching::Eligible(prepared[r].seeker, candidates[v]))
+                  continue;
                 const double score = matching::Score(
                     prepared[r].seeker, candidates[v], prepared[r].weights);
                 problem.edges.push_back(
@@ -268,13 +276,16 @@ absl::Status BenchBatch(matching::Matching& m) {
   std::printf("| greedy (best pair first) | %.3f s | %.1f | %ld |\n",
               absl::ToDoubleSeconds(greedy_time), greedy->total_score / 1000.0,
               static_cast<long>(assigned(*greedy)));
-  std::printf("| AssignMatches, validate_only (best R per request) | %.2f s | %.1f | %d |\n",
-              absl::ToDoubleSeconds(service_time), service->total_score(),
-              service->assignments_size());
-  std::printf("\nexact / greedy total score: %.4f\n",
-              greedy->total_score > 0
-                  ? static_cast<double>(exact->total_score) / greedy->total_score
-                  : 0.0);
+  std::printf(
+      "| AssignMatches, validate_only (best R per request) | %.2f s | %.1f | "
+      "%d |\n",
+      absl::ToDoubleSeconds(service_time), service->total_score(),
+      service->assignments_size());
+  std::printf(
+      "\nexact / greedy total score: %.4f\n",
+      greedy->total_score > 0
+          ? static_cast<double>(exact->total_score) / greedy->total_score
+          : 0.0);
   return absl::OkStatus();
 }
 
@@ -289,8 +300,8 @@ int main(int argc, char** argv) {
     return code;
   }
   std::vector<int> sizes;
-  for (absl::string_view part :
-       absl::StrSplit(absl::GetFlag(FLAGS_volunteers), ',', absl::SkipEmpty())) {
+  for (absl::string_view part : absl::StrSplit(absl::GetFlag(FLAGS_volunteers),
+                                               ',', absl::SkipEmpty())) {
     int size = 0;
     if (!absl::SimpleAtoi(part, &size) || size <= 0 || size > 1000000) {
       std::fprintf(stderr, "matching_bench: --volunteers: 1 to 1000000 each\n");
@@ -307,17 +318,20 @@ int main(int argc, char** argv) {
   options.follower.consumer = "bench";
   matching::Matching m(pool, catalogue, options);
 
-  std::printf("# matching_bench\n\n- machine: %s\n- build type: %s\n"
-              "- redis-server: private, loopback, AOF with appendfsync always\n"
-              "- SuggestMatches (top 10) from %d thread(s) for %s per size, "
-              "requests drawn from %d reception-buddy requests\n\n",
-              bench::DescribeMachine().c_str(), BROBYGGER_BUILD_TYPE,
-              absl::GetFlag(FLAGS_threads),
-              absl::FormatDuration(absl::GetFlag(FLAGS_duration)).c_str(),
-              kQueryRequests);
-  std::printf("## SuggestMatches\n\n| volunteers | QPS | p50 | p99 | p99.9 | CPU per call "
-              "| errors | eligible per request | seeding | first call (index build) "
-              "| process RSS |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "# matching_bench\n\n- machine: %s\n- build type: %s\n"
+      "- redis-server: private, loopback, AOF with appendfsync always\n"
+      "- SuggestMatches (top 10) from %d thread(s) for %s per size, "
+      "requests drawn from %d reception-buddy requests\n\n",
+      bench::DescribeMachine().c_str(), BROBYGGER_BUILD_TYPE,
+      absl::GetFlag(FLAGS_threads),
+      absl::FormatDuration(absl::GetFlag(FLAGS_duration)).c_str(),
+      kQueryRequests);
+  std::printf(
+      "## SuggestMatches\n\n| volunteers | QPS | p50 | p99 | p99.9 | CPU per "
+      "call "
+      "| errors | eligible per request | seeding | first call (index build) "
+      "| process RSS |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int size : sizes) {
     if (absl::Status s = BenchSuggest(m, size); !s.ok()) return Fail(s);
   }

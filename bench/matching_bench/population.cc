@@ -12,32 +12,40 @@ namespace {
 namespace rv1 = ::brobygger::registry::v1;
 
 const std::vector<std::string>& Towns() {
-  static const auto* towns = new std::vector<std::string>{
-      "Kolding C", "Vamdrup", "Christiansfeld", "Lunderskov", "Sdr. Bjert",
-      "Bramdrup", "Seest", "Harte", "Almind", "Eltang", "Sønder Stenderup",
-      "Vonsild"};
+  static const auto* towns = new std::vector<std::string>{"Kolding C",
+                                                          "Vamdrup",
+                                                          "Christiansfeld",
+                                                          "Lunderskov",
+                                                          "Sdr. Bjert",
+                                                          "Bramdrup",
+                                                          "Seest",
+                                                          "Harte",
+                                                          "Almind",
+                                                          "Eltang",
+                                                          "Sønder Stenderup",
+                                                          "Vonsild"};
   return *towns;
 }
 
 // Refugee languages of recent years, weighted by how often they occur.
 const std::vector<std::pair<std::string, int>>& RefugeeLanguages() {
   static const auto* languages = new std::vector<std::pair<std::string, int>>{
-      {"ar", 30}, {"ti", 15}, {"prs", 12}, {"uk", 25}, {"so", 8}, {"ku", 5},
-      {"fa", 5}};
+      {"ar", 30}, {"ti", 15}, {"prs", 12}, {"uk", 25},
+      {"so", 8},  {"ku", 5},  {"fa", 5}};
   return *languages;
 }
 
 const std::vector<std::string>& Tags() {
   static const auto* tags = new std::vector<std::string>{
-      "bank", "doctor", "bus", "shopping", "homework", "job", "housing", "cv",
-      "legal", "school"};
+      "bank", "doctor",  "bus", "shopping", "homework",
+      "job",  "housing", "cv",  "legal",    "school"};
   return *tags;
 }
 
 const std::vector<std::string>& Interests() {
   static const auto* interests = new std::vector<std::string>{
-      "football", "cooking", "music", "walking", "chess", "swimming",
-      "knitting", "cycling"};
+      "football", "cooking",  "music",    "walking",
+      "chess",    "swimming", "knitting", "cycling"};
   return *interests;
 }
 
@@ -62,7 +70,8 @@ void AddLanguage(rv1::Actor* actor, const std::string& code,
 
 template <typename T>
 const T& Pick(const std::vector<T>& items, std::mt19937& random) {
-  return items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(random)];
+  return items[std::uniform_int_distribution<size_t>(0,
+                                                     items.size() - 1)(random)];
 }
 
 }  // namespace
@@ -84,8 +93,8 @@ std::vector<rv1::Actor> MakeVolunteers(const std::string& municipality,
                                 first_id + i));
     actor.set_kind(rv1::ACTOR_KIND_VOLUNTEER);
     actor.set_display_name(absl::StrCat("Volunteer ", first_id + i));
-    actor.set_parent(absl::StrCat("municipalities/", municipality, "/actors/",
-                                  1 + i % 20));
+    actor.set_parent(
+        absl::StrCat("municipalities/", municipality, "/actors/", 1 + i % 20));
     const bool refugee = former_refugee(random);
     if (refugee) {
       AddLanguage(&actor, PickLanguage(random), rv1::PROFICIENCY_NATIVE, true);

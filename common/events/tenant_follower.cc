@@ -43,9 +43,8 @@ absl::Status TenantFollower::Follow(absl::string_view municipality) {
     std::lock_guard<std::mutex> lock(followed_mutex_);
     if (followed_.contains(std::string(municipality))) return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   pool_.Run({"SADD", options_.tenants_key,
-                              std::string(municipality)}));
+  ASSIGN_OR_RETURN(redis::Reply reply, pool_.Run({"SADD", options_.tenants_key,
+                                                  std::string(municipality)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   {
     std::lock_guard<std::mutex> lock(followed_mutex_);
@@ -60,7 +59,8 @@ absl::StatusOr<std::set<std::string>> TenantFollower::Tenants() {
                    pool_.Run({"SMEMBERS", options_.tenants_key}));
   if (reply.is_error() && absl::StrContains(reply.str, "WRONGTYPE")) {
     // The registry keeps its municipalities in a sorted set (by id).
-    ASSIGN_OR_RETURN(reply, pool_.Run({"ZRANGE", options_.tenants_key, "0", "-1"}));
+    ASSIGN_OR_RETURN(reply,
+                     pool_.Run({"ZRANGE", options_.tenants_key, "0", "-1"}));
   }
   if (reply.is_error()) return absl::InternalError(reply.str);
   std::set<std::string> out;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/flags/flag.h"
@@ -54,6 +55,11 @@ absl::StatusOr<std::shared_ptr<const auth::Authorizer>> AuthorizerFromFlags(
       std::shared_ptr<auth::JwtVerifier>(std::move(*verifier)));
   if (!authorizer.ok()) return authorizer.status();
   return std::shared_ptr<const auth::Authorizer>(std::move(*authorizer));
+}
+
+int FailStart(absl::string_view what, const absl::Status& status) {
+  log::Error(what, {{"error", status.ToString()}});
+  return EXIT_FAILURE;
 }
 
 std::string ReplicaName() {

@@ -27,6 +27,9 @@ absl::StatusOr<std::shared_ptr<const auth::Authorizer>> AuthorizerFromFlags(
     absl::string_view service_full_name,
     std::vector<auth::MethodPolicy> policies);
 
+// Logs why the service cannot start and returns EXIT_FAILURE, for main().
+int FailStart(absl::string_view what, const absl::Status& status);
+
 // A name unique to this process among the replicas ("<hostname>-<pid>"),
 // e.g. for its consumer in event consumer groups.
 std::string ReplicaName();

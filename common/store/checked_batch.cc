@@ -15,8 +15,8 @@ namespace {
 // count, its arguments. Checks run first (all of them, in order), writes
 // after; a failed check returns {'FAIL', check index, kind, key, current}.
 const redis::LuaScript& BatchScript() {
-  static const auto* script = new redis::LuaScript(absl::StrCat(
-      events::kLuaPublishEvent, R"lua(
+  static const auto* script =
+      new redis::LuaScript(absl::StrCat(events::kLuaPublishEvent, R"lua(
 local ops = {}
 local at = 1
 for k = 1, #KEYS do
@@ -116,8 +116,8 @@ int CheckedBatch::AddCheck(Op op) {
 }
 
 int CheckedBatch::RequireVersion(std::string document_key, int64_t version) {
-  return AddCheck({"version", std::move(document_key),
-                   {absl::StrCat(version)}});
+  return AddCheck(
+      {"version", std::move(document_key), {absl::StrCat(version)}});
 }
 
 int CheckedBatch::RequireAbsent(std::string key) {
@@ -146,7 +146,8 @@ int CheckedBatch::RequireUnused(std::string key) {
 
 void CheckedBatch::PutDocument(std::string document_key, std::string data,
                                int64_t version) {
-  ops_.push_back({"put", std::move(document_key),
+  ops_.push_back({"put",
+                  std::move(document_key),
                   {std::move(data), absl::StrCat(version)}});
 }
 
@@ -172,7 +173,8 @@ void CheckedBatch::SortedSetRemove(std::string key, std::string member) {
 
 void CheckedBatch::HashSet(std::string hash, std::string field,
                            std::string value) {
-  ops_.push_back({"hset", std::move(hash), {std::move(field), std::move(value)}});
+  ops_.push_back(
+      {"hset", std::move(hash), {std::move(field), std::move(value)}});
 }
 
 void CheckedBatch::HashDeleteIf(std::string hash, std::string field,
@@ -183,20 +185,23 @@ void CheckedBatch::HashDeleteIf(std::string hash, std::string field,
 
 void CheckedBatch::SetWithExpiry(std::string key, std::string value,
                                  absl::Duration ttl) {
-  ops_.push_back({"setex", std::move(key),
-                  {std::move(value),
-                   absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)))}});
+  ops_.push_back({"setex",
+                  std::move(key),
+                  {std::move(value), absl::StrCat(std::max<int64_t>(
+                                         1, absl::ToInt64Milliseconds(ttl)))}});
 }
 
 void CheckedBatch::StreamAdd(std::string stream, int64_t max_len,
                              std::string field, std::string value) {
-  ops_.push_back({"xadd", std::move(stream),
+  ops_.push_back({"xadd",
+                  std::move(stream),
                   {absl::StrCat(max_len), std::move(field), std::move(value)}});
 }
 
 void CheckedBatch::Publish(std::string stream, const events::v1::Event& event,
                            events::StreamRetention retention) {
-  ops_.push_back({"publish", std::move(stream),
+  ops_.push_back({"publish",
+                  std::move(stream),
                   {event.id(), event.type(), event.SerializeAsString(),
                    absl::StrCat(retention.max_len)}});
 }

@@ -32,7 +32,8 @@ namespace brobygger::store {
 // Why a batch was refused: the check that failed, in the order added.
 struct BatchRefusal {
   enum class Kind {
-    kVersionChanged,  // RequireVersion: `current` is the version now ("" if gone)
+    kVersionChanged,  // RequireVersion: `current` is the version now ("" if
+                      // gone)
     kExists,          // RequireAbsent
     kMissing,         // RequireExists
     kLimitReached,    // RequireBelow: `current` is the count
@@ -67,8 +68,7 @@ class CheckedBatch {
 
   // Writes, applied in the order added.
   // HSET key d data v version.
-  void PutDocument(std::string document_key, std::string data,
-                   int64_t version);
+  void PutDocument(std::string document_key, std::string data, int64_t version);
   void Delete(std::string key);
   // HINCRBY; the field is removed when it reaches 0 or less.
   void Increment(std::string hash, std::string field, int64_t delta);

@@ -26,7 +26,6 @@ absl::Status UnexpectedReply(const redis::Reply& reply) {
                    reply.is_error() ? reply.str : "wrong shape"));
 }
 
-
 absl::StatusOr<WriteResult> ParseWriteReply(const redis::Reply& reply) {
   if (!reply.is_array() || reply.elements.size() < 2) {
     return UnexpectedReply(reply);

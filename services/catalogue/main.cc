@@ -22,17 +22,13 @@ ABSL_FLAG(std::string, feed_listen, "127.0.0.1:8090",
 ABSL_FLAG(std::string, feed_base_url, "http://127.0.0.1:8090",
           "Public base URL of the feeds, put before their paths in "
           "CalendarFeed.url (env BROBYGGER_FEED_BASE_URL).");
-ABSL_FLAG(int, feed_threads, 4, "Threads serving calendar feeds "
+ABSL_FLAG(int, feed_threads, 4,
+          "Threads serving calendar feeds "
           "(env BROBYGGER_FEED_THREADS).");
 
 namespace {
 
 using namespace brobygger;  // NOLINT: a main() wiring everything together.
-
-int Fail(absl::string_view what, const absl::Status& status) {
-  log::Error(what, {{"error", status.ToString()}});
-  return EXIT_FAILURE;
-}
 
 http::HttpResponse ServeFeed(catalogue::CalendarFeeds& feeds,
                              const http::HttpRequest& request) {
@@ -62,13 +58,15 @@ http::HttpResponse ServeFeed(catalogue::CalendarFeeds& feeds,
 int main(int argc, char** argv) {
   server::InitService(argc, argv, "catalogue");
   if (absl::Status tz = catalogue::CheckCopenhagenTimeZone(); !tz.ok()) {
-    return Fail("no time zone data (install tzdata)", tz);
+    return server::FailStart("no time zone data (install tzdata)", tz);
   }
   redis::RedisPool pool(server::RedisOptionsFromFlags());
   auto authorizer = server::AuthorizerFromFlags(
       catalogue::v1::CatalogueService::service_full_name(),
       catalogue::CatalogueMethodPolicies());
-  if (!authorizer.ok()) return Fail("cannot set up auth", authorizer.status());
+  if (!authorizer.ok()) {
+    return server::FailStart("cannot set up auth", authorizer.status());
+  }
 
   catalogue::CatalogueOptions options;
   options.retention.max_len = absl::GetFlag(FLAGS_event_stream_maxlen);
@@ -93,14 +91,15 @@ int main(int argc, char** argv) {
         feed_options, [&catalogue](const http::HttpRequest& request) {
           return ServeFeed(catalogue.feeds(), request);
         });
-    if (!started.ok()) return Fail("cannot serve feeds", started.status());
+    if (!started.ok()) {
+      return server::FailStart("cannot serve feeds", started.status());
+    }
     feeds = std::move(*started);
-    log::Info("serving calendar feeds",
-              {{"address", feed_options.address}});
+    log::Info("serving calendar feeds", {{"address", feed_options.address}});
   }
   catalogue.follower().Start();
   if (absl::Status status = host.Start(); !status.ok()) {
-    return Fail("cannot start", status);
+    return server::FailStart("cannot start", status);
   }
   host.Wait();
   catalogue.follower().Stop();

@@ -7,19 +7,16 @@ namespace brobygger::catalogue {
 
 RegistryFollower::RegistryFollower(CatalogueContext& ctx,
                                    RegistryProjection& projection,
-                                   Activities& activities,
-                                   PersonalPlans& plans,
+                                   Activities& activities, PersonalPlans& plans,
                                    const FollowerOptions& options)
     : projection_(projection),
       activities_(activities),
       plans_(plans),
-      follower_(ctx.pool, ctx.keys.space(),
-                events::FollowOptions(options, kServiceName, "registry",
-                                      ctx.keys.Tenants(),
-                                      ctx.keys.DeadLetters()),
-                [this](const events::v1::Event& event) {
-                  return Handle(event);
-                }) {}
+      follower_(
+          ctx.pool, ctx.keys.space(),
+          events::FollowOptions(options, kServiceName, "registry",
+                                ctx.keys.Tenants(), ctx.keys.DeadLetters()),
+          [this](const events::v1::Event& event) { return Handle(event); }) {}
 
 absl::Status RegistryFollower::Handle(const events::v1::Event& event) {
   ASSIGN_OR_RETURN(ProjectionChange change, projection_.Apply(event));

@@ -208,9 +208,9 @@ absl::Status SearchIndex::Reload(absl::string_view municipality,
   }
   for (size_t begin = 0; begin < ids.size(); begin += store::kMaxScanBatch) {
     const size_t end = std::min(ids.size(), begin + store::kMaxScanBatch);
-    RETURN_IF_ERROR(Apply(municipality, tenant,
-                          std::vector<std::string>(ids.begin() + begin,
-                                                   ids.begin() + end)));
+    RETURN_IF_ERROR(Apply(
+        municipality, tenant,
+        std::vector<std::string>(ids.begin() + begin, ids.begin() + end)));
   }
   tenant.loaded = true;
   return absl::OkStatus();
@@ -254,10 +254,11 @@ absl::StatusOr<SearchIndex::Tenant*> SearchIndex::Fresh(
   return &tenant;
 }
 
-absl::StatusOr<SearchPage> SearchIndex::Search(
-    const auth::Principal& principal, absl::string_view municipality,
-    const v1::ActivityQuery& query, int32_t page_size,
-    absl::string_view page_token) {
+absl::StatusOr<SearchPage> SearchIndex::Search(const auth::Principal& principal,
+                                               absl::string_view municipality,
+                                               const v1::ActivityQuery& query,
+                                               int32_t page_size,
+                                               absl::string_view page_token) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
   ASSIGN_OR_RETURN(int size, api::ResolvePageSize(page_size));
   ASSIGN_OR_RETURN(CompiledQuery compiled, CompileQuery(query, "query"));
@@ -294,9 +295,8 @@ absl::StatusOr<SearchPage> SearchIndex::Search(
     // Without a window, activities with nothing ahead are over in fact.
     if (!next.has_value()) continue;
     ++total;
-    Hit hit{{absl::ToUnixNanos(next->start), entry->numeric_id},
-            entry.get(),
-            next};
+    Hit hit{
+        {absl::ToUnixNanos(next->start), entry->numeric_id}, entry.get(), next};
     if (after < hit.key) hits.push_back(std::move(hit));
   }
   const auto by_key = [](const Hit& a, const Hit& b) { return a.key < b.key; };
@@ -331,10 +331,9 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
     absl::Time start, absl::Time end, int32_t page_size,
     absl::string_view page_token, bool show_cancelled) {
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, municipality));
-  ASSIGN_OR_RETURN(int size,
-                   api::ResolvePageSize(page_size == 0
-                                            ? kDefaultOccurrencePageSize
-                                            : page_size));
+  ASSIGN_OR_RETURN(
+      int size, api::ResolvePageSize(page_size == 0 ? kDefaultOccurrencePageSize
+                                                    : page_size));
   if (end <= start) {
     return InvalidFieldError("end_time", "must be after start_time");
   }
@@ -344,10 +343,10 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
                              "longer periods window by window");
   }
   ASSIGN_OR_RETURN(CompiledQuery compiled, CompileQuery(query, "query"));
-  const std::string fingerprint = absl::StrCat(
-      QueryFingerprint("occurrences", municipality, query), "|", activity_id,
-      "|", absl::ToUnixNanos(start), "|", absl::ToUnixNanos(end), "|",
-      show_cancelled);
+  const std::string fingerprint =
+      absl::StrCat(QueryFingerprint("occurrences", municipality, query), "|",
+                   activity_id, "|", absl::ToUnixNanos(start), "|",
+                   absl::ToUnixNanos(end), "|", show_cancelled);
   ASSIGN_OR_RETURN(std::string cursor,
                    api::DecodePageToken(page_token, fingerprint));
   absl::Time ignored;
@@ -414,7 +413,9 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
       limit *= 2;
     }
   }
-  const auto by_key = [](const Item& a, const Item& b) { return a.key < b.key; };
+  const auto by_key = [](const Item& a, const Item& b) {
+    return a.key < b.key;
+  };
   const bool more = static_cast<int>(items.size()) > size;
   if (more) {
     std::nth_element(items.begin(), items.begin() + size, items.end(), by_key);
@@ -427,8 +428,8 @@ absl::StatusOr<OccurrencePage> SearchIndex::ListOccurrences(
         OccurrenceToProto(item.entry->activity, item.occurrence));
   }
   if (more) {
-    page.next_page_token = api::EncodePageToken(
-        EncodeKey(start, items.back().key), fingerprint);
+    page.next_page_token =
+        api::EncodePageToken(EncodeKey(start, items.back().key), fingerprint);
   }
   return page;
 }

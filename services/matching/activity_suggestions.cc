@@ -31,37 +31,42 @@ constexpr absl::Duration kSoon = absl::Hours(24 * 14);
 
 // Which catalogue categories meet a need or fit an interest tag.
 const std::map<std::string, std::vector<cv1::Category>>& CategoriesOfTag() {
-  static const auto* map = new std::map<std::string, std::vector<cv1::Category>>{
-      {"homework", {cv1::CATEGORY_HOMEWORK_HELP}},
-      {"school", {cv1::CATEGORY_HOMEWORK_HELP, cv1::CATEGORY_CHILDREN_AND_YOUTH}},
-      {"job", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
-      {"work", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
-      {"cv", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
-      {"internship", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
-      {"danish", {cv1::CATEGORY_LANGUAGE_CAFE}},
-      {"language", {cv1::CATEGORY_LANGUAGE_CAFE}},
-      {"housing", {cv1::CATEGORY_HOUSING}},
-      {"doctor", {cv1::CATEGORY_HEALTH}},
-      {"health", {cv1::CATEGORY_HEALTH}},
-      {"bank", {cv1::CATEGORY_COUNSELLING}},
-      {"benefits", {cv1::CATEGORY_COUNSELLING}},
-      {"economy", {cv1::CATEGORY_COUNSELLING}},
-      {"legal", {cv1::CATEGORY_COUNSELLING}},
-      {"network", {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
-      {"friends", {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
-      {"loneliness", {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
-      {"furniture", {cv1::CATEGORY_DONATIONS_AND_SECOND_HAND}},
-      {"clothes", {cv1::CATEGORY_DONATIONS_AND_SECOND_HAND}},
-      {"football", {cv1::CATEGORY_SPORT_AND_LEISURE}},
-      {"sport", {cv1::CATEGORY_SPORT_AND_LEISURE}},
-      {"swimming", {cv1::CATEGORY_SPORT_AND_LEISURE}},
-      {"music", {cv1::CATEGORY_CULTURE}},
-      {"art", {cv1::CATEGORY_CULTURE}},
-      {"culture", {cv1::CATEGORY_CULTURE}},
-      {"cooking", {cv1::CATEGORY_COMMUNAL_DINING}},
-      {"food", {cv1::CATEGORY_COMMUNAL_DINING}},
-      {"children", {cv1::CATEGORY_CHILDREN_AND_YOUTH}},
-  };
+  static const auto* map =
+      new std::map<std::string, std::vector<cv1::Category>>{
+          {"homework", {cv1::CATEGORY_HOMEWORK_HELP}},
+          {"school",
+           {cv1::CATEGORY_HOMEWORK_HELP, cv1::CATEGORY_CHILDREN_AND_YOUTH}},
+          {"job", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
+          {"work", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
+          {"cv", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
+          {"internship", {cv1::CATEGORY_EMPLOYMENT_AND_INTERNSHIPS}},
+          {"danish", {cv1::CATEGORY_LANGUAGE_CAFE}},
+          {"language", {cv1::CATEGORY_LANGUAGE_CAFE}},
+          {"housing", {cv1::CATEGORY_HOUSING}},
+          {"doctor", {cv1::CATEGORY_HEALTH}},
+          {"health", {cv1::CATEGORY_HEALTH}},
+          {"bank", {cv1::CATEGORY_COUNSELLING}},
+          {"benefits", {cv1::CATEGORY_COUNSELLING}},
+          {"economy", {cv1::CATEGORY_COUNSELLING}},
+          {"legal", {cv1::CATEGORY_COUNSELLING}},
+          {"network",
+           {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
+          {"friends",
+           {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
+          {"loneliness",
+           {cv1::CATEGORY_MEETING_PLACE, cv1::CATEGORY_COMMUNAL_DINING}},
+          {"furniture", {cv1::CATEGORY_DONATIONS_AND_SECOND_HAND}},
+          {"clothes", {cv1::CATEGORY_DONATIONS_AND_SECOND_HAND}},
+          {"football", {cv1::CATEGORY_SPORT_AND_LEISURE}},
+          {"sport", {cv1::CATEGORY_SPORT_AND_LEISURE}},
+          {"swimming", {cv1::CATEGORY_SPORT_AND_LEISURE}},
+          {"music", {cv1::CATEGORY_CULTURE}},
+          {"art", {cv1::CATEGORY_CULTURE}},
+          {"culture", {cv1::CATEGORY_CULTURE}},
+          {"cooking", {cv1::CATEGORY_COMMUNAL_DINING}},
+          {"food", {cv1::CATEGORY_COMMUNAL_DINING}},
+          {"children", {cv1::CATEGORY_CHILDREN_AND_YOUTH}},
+      };
   return *map;
 }
 
@@ -109,8 +114,7 @@ std::vector<v1::ActivitySuggestion> RankActivities(
   for (const cv1::SearchResult& result : results) {
     const cv1::Activity& activity = result.activity();
     if (activity.state() != cv1::ACTIVITY_STATE_PUBLISHED ||
-        !result.has_next_occurrence() ||
-        !seen.insert(activity.name()).second) {
+        !result.has_next_occurrence() || !seen.insert(activity.name()).second) {
       continue;
     }
     Ranked entry;
@@ -119,7 +123,8 @@ std::vector<v1::ActivitySuggestion> RankActivities(
     const auto town = towns.find(text::FoldForSearch(activity.place().area()));
     if (!activity.place().area().empty() && town != towns.end()) {
       points += 3;
-      reasons.Add(absl::StrCat("in ", town->second, ", where the newcomer lives"));
+      reasons.Add(
+          absl::StrCat("in ", town->second, ", where the newcomer lives"));
     }
     for (const std::string& code : activity.languages()) {
       if (code != "da" && languages.contains(absl::AsciiStrToLower(code))) {
@@ -256,16 +261,18 @@ absl::StatusOr<v1::SuggestActivitiesResponse> ActivitySuggestions::Suggest(
   }
   queries.push_back(base);  // the whole municipality
   for (const cv1::ActivityQuery& query : queries) {
-    ASSIGN_OR_RETURN(std::vector<cv1::SearchResult> found,
-                     source_.Search(authorization, municipality, query,
-                                    kPerSearch));
-    for (cv1::SearchResult& result : found) results.push_back(std::move(result));
+    ASSIGN_OR_RETURN(
+        std::vector<cv1::SearchResult> found,
+        source_.Search(authorization, municipality, query, kPerSearch));
+    for (cv1::SearchResult& result : found)
+      results.push_back(std::move(result));
   }
   const absl::Time from =
       request.has_from_time() ? store::FromTimestamp(request.from_time()) : now;
   std::vector<v1::ActivitySuggestion> ranked =
       RankActivities(*newcomer, results, from);
-  const size_t top_k = request.top_k() == 0 ? kDefaultActivities : request.top_k();
+  const size_t top_k =
+      request.top_k() == 0 ? kDefaultActivities : request.top_k();
   if (ranked.size() > top_k) ranked.resize(top_k);
   v1::SuggestActivitiesResponse response;
   for (v1::ActivitySuggestion& suggestion : ranked) {

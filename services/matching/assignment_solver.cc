@@ -28,14 +28,13 @@ absl::Status Validate(const AssignmentProblem& problem) {
   for (const AssignmentProblem::Edge& edge : problem.edges) {
     if (edge.request < 0 || edge.request >= problem.num_requests ||
         edge.volunteer < 0 || edge.volunteer >= volunteers) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("pair (", edge.request, ", ", edge.volunteer,
-                       ") is out of range"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "pair (", edge.request, ", ", edge.volunteer, ") is out of range"));
     }
     if (edge.score < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("pair (", edge.request, ", ", edge.volunteer,
-                       ") has a negative score"));
+      return absl::InvalidArgumentError(absl::StrCat("pair (", edge.request,
+                                                     ", ", edge.volunteer,
+                                                     ") has a negative score"));
     }
   }
   return absl::OkStatus();
@@ -165,8 +164,7 @@ absl::StatusOr<AssignmentResult> SolveAssignment(
       for (int a = graph.begin(u); a < graph.end(u); ++a) {
         const FlowGraph::Arc& arc = graph.arc(a);
         if (arc.capacity <= 0) continue;
-        const int64_t next =
-            d + arc.cost + potential[u] - potential[arc.to];
+        const int64_t next = d + arc.cost + potential[u] - potential[arc.to];
         if (next < distance[arc.to]) {
           distance[arc.to] = next;
           via[arc.to] = a;

@@ -33,17 +33,16 @@ struct BatchRequest {
 
 absl::StatusOr<std::vector<StoredRequest>> BatchAssignment::OpenRequests(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   store_.IdsIn(ctx_.keys.AllIndex(municipality,
-                                                   kRequestCollection)));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      store_.IdsIn(ctx_.keys.AllIndex(municipality, kRequestCollection)));
   std::vector<StoredRequest> open;
   for (size_t begin = 0; begin < ids.size(); begin += store::kMaxScanBatch) {
     const size_t end = std::min(ids.size(), begin + store::kMaxScanBatch);
-    ASSIGN_OR_RETURN(
-        std::vector<StoredRequest> loaded,
-        store_.LoadRequests(municipality, std::vector<std::string>(
-                                              ids.begin() + begin,
-                                              ids.begin() + end)));
+    ASSIGN_OR_RETURN(std::vector<StoredRequest> loaded,
+                     store_.LoadRequests(municipality, std::vector<std::string>(
+                                                           ids.begin() + begin,
+                                                           ids.begin() + end)));
     for (StoredRequest& request : loaded) {
       if (request.resource.state() == v1::VolunteerRequest::STATE_OPEN) {
         open.push_back(std::move(request));
@@ -110,7 +109,8 @@ absl::StatusOr<v1::AssignMatchesResponse> BatchAssignment::Assign(
     }
     std::set<std::string> passed(request.resource.passed_volunteers().begin(),
                                  request.resource.passed_volunteers().end());
-    batch.push_back({std::move(request), *std::move(prepared), std::move(passed)});
+    batch.push_back(
+        {std::move(request), *std::move(prepared), std::move(passed)});
   }
 
   // Under the index's lock: each request's best eligible volunteers, and a
@@ -126,9 +126,9 @@ absl::StatusOr<v1::AssignMatchesResponse> BatchAssignment::Assign(
             batch[r].passed.contains(candidate.name)) {
           continue;
         }
-        kept.emplace_back(
-            Score(batch[r].prepared.seeker, candidate, batch[r].prepared.weights),
-            &candidate);
+        kept.emplace_back(Score(batch[r].prepared.seeker, candidate,
+                                batch[r].prepared.weights),
+                          &candidate);
       }
       const auto better = [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first
@@ -153,12 +153,13 @@ absl::StatusOr<v1::AssignMatchesResponse> BatchAssignment::Assign(
   for (const auto& [name, candidate] : volunteers) {
     volunteer_index[name] = static_cast<int>(by_index.size());
     by_index.push_back(&candidate);
-    problem.capacities.push_back(std::max(0, candidate.capacity - candidate.load));
+    problem.capacities.push_back(
+        std::max(0, candidate.capacity - candidate.load));
   }
   for (size_t r = 0; r < batch.size(); ++r) {
     for (const auto& [score, name] : best[r]) {
-      problem.edges.push_back({static_cast<int>(r), volunteer_index.at(name),
-                               FixedPoint(score)});
+      problem.edges.push_back(
+          {static_cast<int>(r), volunteer_index.at(name), FixedPoint(score)});
     }
   }
   ASSIGN_OR_RETURN(AssignmentResult result, SolveAssignment(problem));

@@ -30,8 +30,8 @@ std::vector<std::string> LowerTags(const Tags& tags) {
 std::vector<Language> LanguagesOf(const rv1::Actor& actor) {
   std::vector<Language> out;
   for (const rv1::LanguageSkill& skill : actor.languages()) {
-    out.push_back({Lower(skill.code()), skill.proficiency(),
-                   skill.mother_tongue()});
+    out.push_back(
+        {Lower(skill.code()), skill.proficiency(), skill.mother_tongue()});
   }
   return out;
 }
@@ -41,8 +41,8 @@ std::vector<WeekWindow> WindowsOf(const rv1::Actor& actor) {
   for (const rv1::WeeklyWindow& window : actor.availability()) {
     if (window.day() < 1 || window.day() > 7) continue;
     const int day = (window.day() - 1) * 24 * 60;
-    const int start = day + window.start_time().hours() * 60 +
-                      window.start_time().minutes();
+    const int start =
+        day + window.start_time().hours() * 60 + window.start_time().minutes();
     const int end =
         day + window.end_time().hours() * 60 + window.end_time().minutes();
     if (end > start) out.push_back({start, end});
@@ -73,8 +73,9 @@ Candidate CandidateFromActor(const rv1::Actor& actor) {
   out.capacity = actor.volunteer().capacity();
   out.gender = actor.volunteer().gender();
   out.former_refugee = actor.volunteer().former_refugee();
-  out.children_ages.assign(actor.volunteer().household().children_ages().begin(),
-                           actor.volunteer().household().children_ages().end());
+  out.children_ages.assign(
+      actor.volunteer().household().children_ages().begin(),
+      actor.volunteer().household().children_ages().end());
   return out;
 }
 
@@ -97,25 +98,24 @@ Seeker SeekerFor(const v1::VolunteerRequest& request,
   out.required_language = Lower(request.constraints().language());
   out.required_area =
       std::string(absl::StripAsciiWhitespace(request.constraints().area()));
-  out.folded_required_area = out.required_area.empty()
-                                 ? ""
-                                 : text::FoldForSearch(out.required_area);
+  out.folded_required_area =
+      out.required_area.empty() ? "" : text::FoldForSearch(out.required_area);
   out.required_gender = request.constraints().volunteer_gender();
   return out;
 }
 
 std::string LanguageName(absl::string_view code) {
   static const auto* names = new absl::flat_hash_map<std::string, std::string>{
-      {"da", "Danish"},     {"en", "English"},   {"ar", "Arabic"},
-      {"ti", "Tigrinya"},   {"prs", "Dari"},     {"fa", "Persian"},
-      {"ps", "Pashto"},     {"so", "Somali"},    {"uk", "Ukrainian"},
-      {"ru", "Russian"},    {"ku", "Kurdish"},   {"kmr", "Kurmanji"},
-      {"ckb", "Sorani"},    {"tr", "Turkish"},   {"de", "German"},
-      {"fr", "French"},     {"es", "Spanish"},   {"sq", "Albanian"},
-      {"bs", "Bosnian"},    {"ur", "Urdu"},      {"am", "Amharic"},
-      {"pl", "Polish"},     {"ro", "Romanian"},  {"sw", "Swahili"},
-      {"vi", "Vietnamese"}, {"th", "Thai"},      {"ta", "Tamil"},
-      {"no", "Norwegian"},  {"sv", "Swedish"},   {"hi", "Hindi"}};
+      {"da", "Danish"},     {"en", "English"},  {"ar", "Arabic"},
+      {"ti", "Tigrinya"},   {"prs", "Dari"},    {"fa", "Persian"},
+      {"ps", "Pashto"},     {"so", "Somali"},   {"uk", "Ukrainian"},
+      {"ru", "Russian"},    {"ku", "Kurdish"},  {"kmr", "Kurmanji"},
+      {"ckb", "Sorani"},    {"tr", "Turkish"},  {"de", "German"},
+      {"fr", "French"},     {"es", "Spanish"},  {"sq", "Albanian"},
+      {"bs", "Bosnian"},    {"ur", "Urdu"},     {"am", "Amharic"},
+      {"pl", "Polish"},     {"ro", "Romanian"}, {"sw", "Swahili"},
+      {"vi", "Vietnamese"}, {"th", "Thai"},     {"ta", "Tamil"},
+      {"no", "Norwegian"},  {"sv", "Swedish"},  {"hi", "Hindi"}};
   auto it = names->find(std::string(code));
   return it == names->end() ? std::string(code) : it->second;
 }

@@ -15,7 +15,7 @@ namespace brobygger::matching {
 
 // A language someone speaks, as scoring needs it.
 struct Language {
-  std::string code;  // lowercase BCP 47, e.g. "ti"
+  std::string code;     // lowercase BCP 47, e.g. "ti"
   int proficiency = 0;  // registry::v1::Proficiency
   bool mother_tongue = false;
 };
@@ -28,14 +28,14 @@ struct WeekWindow {
 
 // A volunteer as matching sees it.
 struct Candidate {
-  std::string name;          // "municipalities/kolding/actors/12"
+  std::string name;  // "municipalities/kolding/actors/12"
   std::string display_name;
-  std::string organisation;  // the parent actor, "" if self-organised
-  std::vector<std::string> areas;         // as written, for explanations
+  std::string organisation;        // the parent actor, "" if self-organised
+  std::vector<std::string> areas;  // as written, for explanations
   std::vector<std::string> folded_areas;  // text::FoldForSearch
   std::vector<Language> languages;
-  std::vector<std::string> competences;   // lowercase tags
-  std::vector<std::string> interests;     // lowercase tags
+  std::vector<std::string> competences;  // lowercase tags
+  std::vector<std::string> interests;    // lowercase tags
   std::vector<WeekWindow> availability;
   int capacity = 0;
   int gender = 0;  // registry::v1::Gender

@@ -100,9 +100,9 @@ absl::Status CandidateIndex::Reload(absl::string_view municipality,
   }
   for (size_t begin = 0; begin < ids.size(); begin += store::kMaxScanBatch) {
     const size_t end = std::min(ids.size(), begin + store::kMaxScanBatch);
-    RETURN_IF_ERROR(Apply(municipality, tenant,
-                          std::vector<std::string>(ids.begin() + begin,
-                                                   ids.begin() + end)));
+    RETURN_IF_ERROR(Apply(
+        municipality, tenant,
+        std::vector<std::string>(ids.begin() + begin, ids.begin() + end)));
   }
   tenant.loaded = true;
   return absl::OkStatus();

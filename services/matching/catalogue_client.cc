@@ -23,16 +23,18 @@ CatalogueClient::CatalogueClient(CatalogueClientOptions options)
       stub_(catalogue::v1::CatalogueService::NewStub(grpc::CreateChannel(
           options_.address, grpc::InsecureChannelCredentials()))) {}
 
-absl::StatusOr<std::vector<catalogue::v1::SearchResult>> CatalogueClient::Search(
-    absl::string_view authorization, absl::string_view municipality,
-    const catalogue::v1::ActivityQuery& query, int limit) {
+absl::StatusOr<std::vector<catalogue::v1::SearchResult>>
+CatalogueClient::Search(absl::string_view authorization,
+                        absl::string_view municipality,
+                        const catalogue::v1::ActivityQuery& query, int limit) {
   limit = std::clamp(limit, 0, kMaxActivities);
   std::vector<catalogue::v1::SearchResult> out;
   catalogue::v1::SearchActivitiesRequest request;
   request.set_parent(absl::StrCat("municipalities/", municipality));
   *request.mutable_query() = query;
   while (static_cast<int>(out.size()) < limit) {
-    request.set_page_size(std::min(kPageSize, limit - static_cast<int>(out.size())));
+    request.set_page_size(
+        std::min(kPageSize, limit - static_cast<int>(out.size())));
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
     if (!authorization.empty()) {

@@ -9,10 +9,9 @@
 namespace brobygger::matching {
 namespace {
 
-constexpr const char* kMonths[] = {"January", "February", "March",
-                                   "April",   "May",      "June",
-                                   "July",    "August",   "September",
-                                   "October", "November", "December"};
+constexpr const char* kMonths[] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
 
 std::string PeriodInWords(const v1::ServicePeriod& period) {
   return period.has_end_date()
@@ -87,14 +86,14 @@ std::string MunicipalityIssuer(absl::string_view municipality_id) {
 }
 
 std::string CertificatePlainText(const CertificateContent& content) {
-  std::string out = absl::StrCat("Proof of volunteer work\n\n",
-                                 Summary(content), "\n\n");
+  std::string out =
+      absl::StrCat("Proof of volunteer work\n\n", Summary(content), "\n\n");
   for (const v1::ServicePeriod& period : content.periods) {
     absl::StrAppend(&out, "- ", PeriodInWords(period), ": ",
                     KindInWords(period.kind()), "\n");
   }
-  absl::StrAppend(&out, "\nIssued by ", content.issuer, " on ",
-                  Issued(content), ".\n");
+  absl::StrAppend(&out, "\nIssued by ", content.issuer, " on ", Issued(content),
+                  ".\n");
   return out;
 }
 

@@ -15,7 +15,7 @@ namespace brobygger::matching {
 
 struct CertificateContent {
   std::string volunteer_name;
-  std::string issuer;  // e.g. "Kolding Municipality"
+  std::string issuer;                      // e.g. "Kolding Municipality"
   std::vector<v1::ServicePeriod> periods;  // oldest first
   int days_of_service = 0;
   absl::CivilDay issued;

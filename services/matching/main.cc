@@ -40,11 +40,6 @@ namespace {
 
 using namespace brobygger;  // NOLINT: a main() wiring everything together.
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  log::Error(what, {{"error", status.ToString()}});
-  return EXIT_FAILURE;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -53,7 +48,9 @@ int main(int argc, char** argv) {
   auto authorizer = server::AuthorizerFromFlags(
       matching::v1::MatchingService::service_full_name(),
       matching::MatchingMethodPolicies());
-  if (!authorizer.ok()) return Fail("cannot set up auth", authorizer.status());
+  if (!authorizer.ok()) {
+    return server::FailStart("cannot set up auth", authorizer.status());
+  }
 
   matching::CatalogueClientOptions catalogue_options;
   catalogue_options.address = absl::GetFlag(FLAGS_catalogue_address);
@@ -84,7 +81,7 @@ int main(int argc, char** argv) {
   matching.follower().Start();
   matching.expiry().Start();
   if (absl::Status status = host.Start(); !status.ok()) {
-    return Fail("cannot start", status);
+    return server::FailStart("cannot start", status);
   }
   host.Wait();
   matching.expiry().Stop();

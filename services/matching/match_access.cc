@@ -26,7 +26,8 @@ absl::Status RequireStaff(const auth::Principal& principal,
 bool AnswersFor(const auth::Principal& principal, const v1::Match& match) {
   switch (principal.role) {
     case auth::Role::kVolunteer:
-      return !principal.subject.empty() && principal.subject == match.volunteer();
+      return !principal.subject.empty() &&
+             principal.subject == match.volunteer();
     case auth::Role::kNgoApp:
       return !principal.organisation.empty() &&
              principal.organisation == match.organisation();

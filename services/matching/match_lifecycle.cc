@@ -52,9 +52,9 @@ absl::Status CheckReason(absl::string_view text, absl::string_view field) {
   const int length = text::Utf8Length(text);
   if (length < 0) return InvalidFieldError(field, "must be valid UTF-8");
   if (length > kMaxReasonLength) {
-    return InvalidFieldError(
-        field, absl::StrCat("must be at most ", kMaxReasonLength,
-                            " characters (has ", length, ")"));
+    return InvalidFieldError(field,
+                             absl::StrCat("must be at most ", kMaxReasonLength,
+                                          " characters (has ", length, ")"));
   }
   return absl::OkStatus();
 }
@@ -114,7 +114,8 @@ absl::StatusOr<StoredMatch> MatchLifecycle::Transit(
     const events::EventContext& cause, absl::string_view municipality,
     absl::string_view match_id, absl::string_view etag, Decide decide) {
   for (int attempt = 1;; ++attempt) {
-    ASSIGN_OR_RETURN(StoredMatch match, store_.LoadMatch(municipality, match_id));
+    ASSIGN_OR_RETURN(StoredMatch match,
+                     store_.LoadMatch(municipality, match_id));
     RETURN_IF_ERROR(
         store::CheckEtag(etag, match.version, match.resource.name(), "etag"));
     ASSIGN_OR_RETURN(
@@ -213,7 +214,8 @@ absl::StatusOr<v1::Match> MatchLifecycle::Propose(
     ASSIGN_OR_RETURN(volunteer_id, ParseActorId(volunteer, m, "volunteer"));
   }
   const std::string idempotency_key =
-      request_id.empty() ? "" : ctx_.keys.Request(m, kMatchCollection, request_id);
+      request_id.empty() ? ""
+                         : ctx_.keys.Request(m, kMatchCollection, request_id);
   if (!idempotency_key.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::string> replayed,
                      store_.Replayed(idempotency_key));
@@ -254,8 +256,8 @@ absl::StatusOr<v1::Match> MatchLifecycle::Propose(
       if (candidate->load >= candidate->capacity) {
         return PreconditionError(
             "CAPACITY", volunteer,
-            absl::StrCat("the volunteer already has ", candidate->load,
-                         " of ", candidate->capacity,
+            absl::StrCat("the volunteer already has ", candidate->load, " of ",
+                         candidate->capacity,
                          " matches; choose another volunteer"));
       }
       if (!Eligible(prepared.seeker, *candidate)) {
@@ -311,10 +313,10 @@ absl::StatusOr<v1::Match> MatchLifecycle::ProposeSuggestion(
                              "the request is no longer open");
   }
   ASSIGN_OR_RETURN(v1::MatchingSettings settings, settings_.Load(municipality));
-  ASSIGN_OR_RETURN(ProposalOutcome outcome,
-                   WriteProposal(cause, municipality, request, suggestion,
-                                 suggestion.capacity(),
-                                 ProposalTimeout(settings), ""));
+  ASSIGN_OR_RETURN(
+      ProposalOutcome outcome,
+      WriteProposal(cause, municipality, request, suggestion,
+                    suggestion.capacity(), ProposalTimeout(settings), ""));
   if (outcome.match.has_value()) return *std::move(outcome.match);
   if (outcome.full) {
     return PreconditionError("CAPACITY", suggestion.volunteer(),
@@ -345,10 +347,10 @@ absl::StatusOr<std::optional<v1::Match>> MatchLifecycle::ProposeBest(
                                        prepared.seeker, prepared.weights, 1));
     if (ranking.suggestions.empty()) return std::nullopt;
     const v1::Suggestion& best = ranking.suggestions.front();
-    ASSIGN_OR_RETURN(ProposalOutcome outcome,
-                     WriteProposal(cause, municipality, request, best,
-                                   best.capacity(), prepared.proposal_timeout,
-                                   ""));
+    ASSIGN_OR_RETURN(
+        ProposalOutcome outcome,
+        WriteProposal(cause, municipality, request, best, best.capacity(),
+                      prepared.proposal_timeout, ""));
     if (outcome.match.has_value()) return outcome.match;
   }
   return absl::AbortedError("candidates kept changing concurrently");
@@ -374,36 +376,36 @@ absl::StatusOr<v1::Match> MatchLifecycle::Accept(
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, parsed.municipality));
   ASSIGN_OR_RETURN(
       StoredMatch stored,
-      Transit(EventContextFor(principal), parsed.municipality, parsed.id, etag,
-              [&](const StoredMatch& match,
-                  const StoredRequest& request) -> absl::StatusOr<Change> {
-                const v1::Match& current = match.resource;
-                if (!AnswersFor(principal, current)) {
-                  return NotAnsweringFor(current);
-                }
-                if (current.state() == v1::Match::STATE_ACCEPTED ||
-                    current.state() == v1::Match::STATE_ACTIVE) {
-                  return Change{current, std::nullopt};  // already accepted
-                }
-                if (current.state() != v1::Match::STATE_PROPOSED) {
-                  return PreconditionError(
-                      "STATE", current.name(),
-                      "only a proposed match can be accepted");
-                }
-                const absl::Time now = absl::Now();
-                if (store::FromTimestamp(current.respond_deadline()) < now) {
-                  return PreconditionError(
-                      "EXPIRED", current.name(),
-                      "the time to answer this proposal is over");
-                }
-                Change change{current, WithState(request.resource,
-                                                 v1::VolunteerRequest::STATE_MATCHED,
-                                                 now)};
-                change.match.set_state(v1::Match::STATE_ACCEPTED);
-                *change.match.mutable_accept_time() = store::ToTimestamp(now);
-                change.request->set_current_match(current.name());
-                return change;
-              }));
+      Transit(
+          EventContextFor(principal), parsed.municipality, parsed.id, etag,
+          [&](const StoredMatch& match,
+              const StoredRequest& request) -> absl::StatusOr<Change> {
+            const v1::Match& current = match.resource;
+            if (!AnswersFor(principal, current)) {
+              return NotAnsweringFor(current);
+            }
+            if (current.state() == v1::Match::STATE_ACCEPTED ||
+                current.state() == v1::Match::STATE_ACTIVE) {
+              return Change{current, std::nullopt};  // already accepted
+            }
+            if (current.state() != v1::Match::STATE_PROPOSED) {
+              return PreconditionError("STATE", current.name(),
+                                       "only a proposed match can be accepted");
+            }
+            const absl::Time now = absl::Now();
+            if (store::FromTimestamp(current.respond_deadline()) < now) {
+              return PreconditionError(
+                  "EXPIRED", current.name(),
+                  "the time to answer this proposal is over");
+            }
+            Change change{current,
+                          WithState(request.resource,
+                                    v1::VolunteerRequest::STATE_MATCHED, now)};
+            change.match.set_state(v1::Match::STATE_ACCEPTED);
+            *change.match.mutable_accept_time() = store::ToTimestamp(now);
+            change.request->set_current_match(current.name());
+            return change;
+          }));
   return WithEtag(stored);
 }
 
@@ -434,9 +436,8 @@ absl::StatusOr<v1::Match> MatchLifecycle::Decline(
                       "accepted or active one with EndMatch");
                 }
                 const absl::Time now = absl::Now();
-                Change change{
-                    Finished(current, v1::Match::STATE_DECLINED, now),
-                    Reopened(request.resource, current, now)};
+                Change change{Finished(current, v1::Match::STATE_DECLINED, now),
+                              Reopened(request.resource, current, now)};
                 change.match.set_end_note(std::string(reason));
                 declined_now = true;
                 request_id = store::IdOf(request.resource.name());
@@ -569,10 +570,10 @@ absl::StatusOr<v1::VolunteerRequest> MatchLifecycle::CancelRequest(
             if (current.version != request.version) {
               return absl::AbortedError("the request changed; retry");
             }
-            Change change{
-                Finished(match.resource, v1::Match::STATE_ENDED, now),
-                cancelled};
-            change.match.set_end_reason(v1::Match::END_REASON_REQUEST_CANCELLED);
+            Change change{Finished(match.resource, v1::Match::STATE_ENDED, now),
+                          cancelled};
+            change.match.set_end_reason(
+                v1::Match::END_REASON_REQUEST_CANCELLED);
             change.match.set_end_note(std::string(reason));
             return change;
           });
@@ -586,20 +587,27 @@ absl::StatusOr<v1::VolunteerRequest> MatchLifecycle::CancelRequest(
       }
       continue;
     }
-    MatchWrite write = store_.Write(m);
-    write.UpdateRequest(parsed.id, request, cancelled);
-    v1::VolunteerRequestCancelled payload;
-    *payload.mutable_volunteer_request() = ForEvent(cancelled);
-    write.Publish(events::MakeEvent(cause, m, cancelled.name(), payload));
-    ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
-    if (outcome.applied) {
-      return WithEtag(StoredRequest{cancelled, request.version + 1});
-    }
+    ASSIGN_OR_RETURN(bool written,
+                     WriteCancellation(cause, m, request, cancelled));
+    if (written) return WithEtag(StoredRequest{cancelled, request.version + 1});
     if (!etag.empty()) return EtagMismatchError(request.resource.name());
     if (attempt >= store::kMaxWriteAttempts) {
       return absl::AbortedError("the request kept changing; retry");
     }
   }
+}
+
+absl::StatusOr<bool> MatchLifecycle::WriteCancellation(
+    const events::EventContext& cause, absl::string_view municipality,
+    const StoredRequest& before, const v1::VolunteerRequest& cancelled) {
+  MatchWrite write = store_.Write(municipality);
+  write.UpdateRequest(store::IdOf(before.resource.name()), before, cancelled);
+  v1::VolunteerRequestCancelled payload;
+  *payload.mutable_volunteer_request() = ForEvent(cancelled);
+  write.Publish(
+      events::MakeEvent(cause, municipality, cancelled.name(), payload));
+  ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
+  return outcome.applied;
 }
 
 absl::StatusOr<int> MatchLifecycle::ExpireDue(absl::string_view municipality,
@@ -624,13 +632,11 @@ absl::StatusOr<int> MatchLifecycle::ExpireDue(absl::string_view municipality,
           return Change{Finished(current, v1::Match::STATE_EXPIRED, now),
                         Reopened(request.resource, current, now)};
         });
-    if (absl::IsNotFound(result.status()) ||
-        (result.ok() && !expired_now)) {
+    if (absl::IsNotFound(result.status()) || (result.ok() && !expired_now)) {
       // Not (or no longer) a live proposal: drop the stale deadline.
-      RETURN_IF_ERROR(ctx_.pool
-                          .Run({"ZREM", ctx_.keys.ProposalDeadlines(municipality),
-                                id})
-                          .status());
+      RETURN_IF_ERROR(
+          ctx_.pool.Run({"ZREM", ctx_.keys.ProposalDeadlines(municipality), id})
+              .status());
       continue;
     }
     if (!result.ok()) return result.status();
@@ -640,9 +646,10 @@ absl::StatusOr<int> MatchLifecycle::ExpireDue(absl::string_view municipality,
   return expired;
 }
 
-absl::Status MatchLifecycle::EndForRegistry(
-    absl::string_view municipality, const std::string& match_id,
-    v1::Match::EndReason reason, RequestState request_state) {
+absl::Status MatchLifecycle::EndForRegistry(absl::string_view municipality,
+                                            const std::string& match_id,
+                                            v1::Match::EndReason reason,
+                                            RequestState request_state) {
   auto result = Transit(
       SystemEventContext(), municipality, match_id, "",
       [&](const StoredMatch& match,
@@ -667,28 +674,38 @@ absl::Status MatchLifecycle::EndForRegistry(
   return result.status();
 }
 
-absl::Status MatchLifecycle::VolunteerRemoved(absl::string_view municipality,
-                                              absl::string_view volunteer_id) {
+absl::StatusOr<std::vector<std::string>> MatchLifecycle::EndLiveMatches(
+    absl::string_view municipality, absl::string_view field,
+    absl::string_view actor_id, v1::Match::EndReason reason,
+    RequestState request_state) {
   ASSIGN_OR_RETURN(std::vector<std::string> ids,
                    store_.IdsIn(ctx_.keys.Index(municipality, kMatchCollection,
-                                                "volunteer", volunteer_id)));
+                                                field, actor_id)));
   ASSIGN_OR_RETURN(std::vector<StoredMatch> matches,
                    store_.LoadMatches(municipality, ids));
   for (const StoredMatch& match : matches) {
     if (!IsLiveMatch(match.resource.state())) continue;
     RETURN_IF_ERROR(EndForRegistry(municipality,
-                                   store::IdOf(match.resource.name()),
-                                   v1::Match::END_REASON_VOLUNTEER_REMOVED,
-                                   v1::VolunteerRequest::STATE_OPEN));
+                                   store::IdOf(match.resource.name()), reason,
+                                   request_state));
   }
-  return absl::OkStatus();
+  return ids;
+}
+
+absl::Status MatchLifecycle::VolunteerRemoved(absl::string_view municipality,
+                                              absl::string_view volunteer_id) {
+  return EndLiveMatches(municipality, "volunteer", volunteer_id,
+                        v1::Match::END_REASON_VOLUNTEER_REMOVED,
+                        v1::VolunteerRequest::STATE_OPEN)
+      .status();
 }
 
 absl::Status MatchLifecycle::ConsentWithdrawn(absl::string_view municipality,
                                               absl::string_view newcomer_id) {
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   store_.IdsIn(ctx_.keys.Index(municipality, kRequestCollection,
-                                                "newcomer", newcomer_id)));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      store_.IdsIn(ctx_.keys.Index(municipality, kRequestCollection, "newcomer",
+                                   newcomer_id)));
   ASSIGN_OR_RETURN(std::vector<StoredRequest> requests,
                    store_.LoadRequests(municipality, ids));
   const events::EventContext cause = SystemEventContext();
@@ -711,14 +728,9 @@ absl::Status MatchLifecycle::ConsentWithdrawn(absl::string_view municipality,
           current.resource, v1::VolunteerRequest::STATE_CANCELLED, absl::Now());
       cancelled.set_cancel_reason(
           "the newcomer withdrew consent to volunteer contact");
-      MatchWrite write = store_.Write(municipality);
-      write.UpdateRequest(request_id, current, cancelled);
-      v1::VolunteerRequestCancelled payload;
-      *payload.mutable_volunteer_request() = ForEvent(cancelled);
-      write.Publish(
-          events::MakeEvent(cause, municipality, cancelled.name(), payload));
-      ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
-      if (outcome.applied) break;
+      ASSIGN_OR_RETURN(bool written, WriteCancellation(cause, municipality,
+                                                       current, cancelled));
+      if (written) break;
     }
   }
   return absl::OkStatus();
@@ -729,19 +741,12 @@ absl::Status MatchLifecycle::NewcomerErased(absl::string_view municipality,
   // Live matches end first, with their event, so that the registry takes
   // the volunteers' views back and notifications tell them.
   ASSIGN_OR_RETURN(std::vector<std::string> match_ids,
-                   store_.IdsIn(ctx_.keys.Index(municipality, kMatchCollection,
-                                                "newcomer", newcomer_id)));
+                   EndLiveMatches(municipality, "newcomer", newcomer_id,
+                                  v1::Match::END_REASON_NEWCOMER_ERASED,
+                                  v1::VolunteerRequest::STATE_CANCELLED));
+  // Then everything about the newcomer goes.
   ASSIGN_OR_RETURN(std::vector<StoredMatch> matches,
                    store_.LoadMatches(municipality, match_ids));
-  for (const StoredMatch& match : matches) {
-    if (!IsLiveMatch(match.resource.state())) continue;
-    RETURN_IF_ERROR(EndForRegistry(municipality,
-                                   store::IdOf(match.resource.name()),
-                                   v1::Match::END_REASON_NEWCOMER_ERASED,
-                                   v1::VolunteerRequest::STATE_CANCELLED));
-  }
-  // Then everything about the newcomer goes.
-  ASSIGN_OR_RETURN(matches, store_.LoadMatches(municipality, match_ids));
   for (const StoredMatch& match : matches) {
     MatchWrite write = store_.Write(municipality);
     write.DeleteMatch(store::IdOf(match.resource.name()), match);
@@ -751,9 +756,10 @@ absl::Status MatchLifecycle::NewcomerErased(absl::string_view municipality,
           "a match of the erased newcomer changed during erasure; retrying");
     }
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> request_ids,
-                   store_.IdsIn(ctx_.keys.Index(municipality, kRequestCollection,
-                                                "newcomer", newcomer_id)));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> request_ids,
+      store_.IdsIn(ctx_.keys.Index(municipality, kRequestCollection, "newcomer",
+                                   newcomer_id)));
   ASSIGN_OR_RETURN(std::vector<StoredRequest> requests,
                    store_.LoadRequests(municipality, request_ids));
   for (const StoredRequest& request : requests) {

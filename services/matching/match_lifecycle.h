@@ -1,7 +1,8 @@
 // The life of a match, and of its request with it:
 //
 //   request OPEN --propose--> PROPOSED --accept--> MATCHED ... COMPLETED
-//   match        PROPOSED --accept--> ACCEPTED --activate--> ACTIVE --end--> ENDED
+//   match        PROPOSED --accept--> ACCEPTED --activate--> ACTIVE --end-->
+//   ENDED
 //                PROPOSED --decline/expire--> DECLINED/EXPIRED
 //
 // A decline or an expired proposal puts the request back to OPEN, records
@@ -14,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -35,9 +37,8 @@ inline constexpr int kMaxReasonLength = 2000;
 
 class MatchLifecycle {
  public:
-  MatchLifecycle(MatchingContext& ctx, MatchStore& store,
-                 CandidateIndex& index, Suggestions& suggestions,
-                 MatchingSettingsStore& settings)
+  MatchLifecycle(MatchingContext& ctx, MatchStore& store, CandidateIndex& index,
+                 Suggestions& suggestions, MatchingSettingsStore& settings)
       : ctx_(ctx),
         store_(store),
         index_(index),
@@ -64,8 +65,7 @@ class MatchLifecycle {
   absl::StatusOr<v1::Match> End(const auth::Principal& principal,
                                 absl::string_view name,
                                 v1::Match::EndReason reason,
-                                absl::string_view note,
-                                absl::string_view etag);
+                                absl::string_view note, absl::string_view etag);
   absl::StatusOr<v1::VolunteerRequest> CancelRequest(
       const auth::Principal& principal, absl::string_view name,
       absl::string_view reason, absl::string_view etag);
@@ -77,9 +77,10 @@ class MatchLifecycle {
       absl::string_view municipality, absl::string_view request_id);
   // Proposes one given candidate with the given explanation (the batch
   // assignment's choice). FAILED_PRECONDITION as for Propose.
-  absl::StatusOr<v1::Match> ProposeSuggestion(
-      const events::EventContext& cause, absl::string_view municipality,
-      absl::string_view request_id, const v1::Suggestion& suggestion);
+  absl::StatusOr<v1::Match> ProposeSuggestion(const events::EventContext& cause,
+                                              absl::string_view municipality,
+                                              absl::string_view request_id,
+                                              const v1::Suggestion& suggestion);
 
   // Expires the proposals whose deadline passed by `now` (and proposes the
   // next volunteers). Returns how many expired.
@@ -113,15 +114,14 @@ class MatchLifecycle {
   absl::StatusOr<StoredMatch> Transit(const events::EventContext& cause,
                                       absl::string_view municipality,
                                       absl::string_view match_id,
-                                      absl::string_view etag,
-                                      Decide decide);
+                                      absl::string_view etag, Decide decide);
   // Writes a new proposal; the request must still be at `request`'s
   // version.
   struct ProposalOutcome {
     std::optional<v1::Match> match;
-    bool full = false;        // the volunteer had no room left
-    bool conflict = false;    // the request changed meanwhile
-    bool gone = false;        // the volunteer left the registry
+    bool full = false;      // the volunteer had no room left
+    bool conflict = false;  // the request changed meanwhile
+    bool gone = false;      // the volunteer left the registry
   };
   absl::StatusOr<ProposalOutcome> WriteProposal(
       const events::EventContext& cause, absl::string_view municipality,
@@ -133,9 +133,22 @@ class MatchLifecycle {
                               const std::string& match_id,
                               v1::Match::EndReason reason,
                               v1::VolunteerRequest::State request_state);
+  // Ends every live match whose `field` ("volunteer" or "newcomer") is
+  // `actor_id`; returns the ids of all its matches.
+  absl::StatusOr<std::vector<std::string>> EndLiveMatches(
+      absl::string_view municipality, absl::string_view field,
+      absl::string_view actor_id, v1::Match::EndReason reason,
+      v1::VolunteerRequest::State request_state);
+  // Writes the cancellation of a request without a live match; false when
+  // the request changed since `before` was read.
+  absl::StatusOr<bool> WriteCancellation(const events::EventContext& cause,
+                                         absl::string_view municipality,
+                                         const StoredRequest& before,
+                                         const v1::VolunteerRequest& cancelled);
   // Proposes the next volunteer after a decline or expiry; failures are
   // logged (the request stays OPEN).
-  void ProposeNext(absl::string_view municipality, absl::string_view request_id);
+  void ProposeNext(absl::string_view municipality,
+                   absl::string_view request_id);
 
   MatchingContext& ctx_;
   MatchStore& store_;

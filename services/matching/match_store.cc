@@ -58,8 +58,7 @@ absl::StatusOr<std::vector<store::Versioned<Resource>>> ParseAll(
 
 bool IsLiveMatch(v1::Match::State state) {
   return state == v1::Match::STATE_PROPOSED ||
-         state == v1::Match::STATE_ACCEPTED ||
-         state == v1::Match::STATE_ACTIVE;
+         state == v1::Match::STATE_ACCEPTED || state == v1::Match::STATE_ACTIVE;
 }
 
 MatchWrite::MatchWrite(MatchingContext& ctx, std::string municipality)
@@ -77,8 +76,8 @@ void MatchWrite::CreateRequest(const std::string& id,
                                const v1::VolunteerRequest& request) {
   const MatchingKeys& keys = ctx_.keys;
   batch_.RequireVersion(RequestKey(id), 0);
-  claim_check_ =
-      batch_.RequireClaimFree(keys.OpenRequestClaims(m_), ClaimField(request), id);
+  claim_check_ = batch_.RequireClaimFree(keys.OpenRequestClaims(m_),
+                                         ClaimField(request), id);
   batch_.PutDocument(RequestKey(id), request.SerializeAsString(), 1);
   batch_.HashSet(keys.OpenRequestClaims(m_), ClaimField(request), id);
   const double score = store::IdScore(id);
@@ -147,11 +146,10 @@ void MatchWrite::CreateMatch(const std::string& id, const v1::Match& match,
   batch_.PutDocument(MatchKey(id), match.SerializeAsString(), 1);
   IndexMatch(id, match, /*add=*/true);
   batch_.Increment(keys.Loads(m_), volunteer_id, 1);
-  batch_.SortedSetAdd(
-      keys.ProposalDeadlines(m_),
-      static_cast<double>(absl::ToUnixMillis(
-          store::FromTimestamp(match.respond_deadline()))),
-      id);
+  batch_.SortedSetAdd(keys.ProposalDeadlines(m_),
+                      static_cast<double>(absl::ToUnixMillis(
+                          store::FromTimestamp(match.respond_deadline()))),
+                      id);
   batch_.StreamAdd(keys.CandidateChanges(m_), kChangeStreamMaxLen, "v",
                    volunteer_id);
 }
@@ -252,7 +250,8 @@ absl::StatusOr<std::string> MatchStore::NextRequestId(
 
 absl::StatusOr<std::string> MatchStore::NextMatchId(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(int64_t id, ctx_.store.NextId(municipality, kMatchCollection));
+  ASSIGN_OR_RETURN(int64_t id,
+                   ctx_.store.NextId(municipality, kMatchCollection));
   return absl::StrCat(id);
 }
 
@@ -266,10 +265,9 @@ absl::StatusOr<StoredRequest> MatchStore::LoadRequest(
 
 absl::StatusOr<StoredMatch> MatchStore::LoadMatch(
     absl::string_view municipality, absl::string_view id) {
-  return store::LoadResource<v1::Match>(ctx_.store, municipality,
-                                        kMatchCollection, id,
-                                        MatchName(municipality, id), kMatchType,
-                                        "match");
+  return store::LoadResource<v1::Match>(
+      ctx_.store, municipality, kMatchCollection, id,
+      MatchName(municipality, id), kMatchType, "match");
 }
 
 absl::StatusOr<std::vector<std::string>> MatchStore::IdsIn(
@@ -306,9 +304,9 @@ absl::StatusOr<std::vector<std::string>> MatchStore::DueProposals(
     absl::string_view municipality, absl::Time now, int limit) {
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      ctx_.pool.Run({"ZRANGE", ctx_.keys.ProposalDeadlines(municipality), "-inf",
-                     absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE", "LIMIT",
-                     "0", absl::StrCat(limit)}));
+      ctx_.pool.Run({"ZRANGE", ctx_.keys.ProposalDeadlines(municipality),
+                     "-inf", absl::StrCat(absl::ToUnixMillis(now)), "BYSCORE",
+                     "LIMIT", "0", absl::StrCat(limit)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   std::vector<std::string> ids;
   for (const redis::Reply& element : reply.elements) ids.push_back(element.str);
@@ -317,10 +315,9 @@ absl::StatusOr<std::vector<std::string>> MatchStore::DueProposals(
 
 absl::StatusOr<std::vector<std::string>> MatchStore::ServicePeriods(
     absl::string_view municipality, absl::string_view volunteer_id) {
-  ASSIGN_OR_RETURN(
-      redis::Reply reply,
-      ctx_.pool.Run({"HVALS",
-                     ctx_.keys.ServicePeriods(municipality, volunteer_id)}));
+  ASSIGN_OR_RETURN(redis::Reply reply,
+                   ctx_.pool.Run({"HVALS", ctx_.keys.ServicePeriods(
+                                               municipality, volunteer_id)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   std::vector<std::string> out;
   for (const redis::Reply& element : reply.elements) out.push_back(element.str);

@@ -40,7 +40,8 @@ class MatchWrite {
 
   // A new request; refused (ClaimRefused) when the newcomer has another
   // open request of the kind.
-  void CreateRequest(const std::string& id, const v1::VolunteerRequest& request);
+  void CreateRequest(const std::string& id,
+                     const v1::VolunteerRequest& request);
   // A request that was `before` (at its version) becomes `after`; leaving
   // the open states gives up the claim.
   void UpdateRequest(const std::string& id, const StoredRequest& before,
@@ -50,8 +51,7 @@ class MatchWrite {
   // A new proposed match; refused (CapacityRefused) when the volunteer
   // already has `capacity` live matches, or (VolunteerGone) when the
   // volunteer left the registry.
-  void CreateMatch(const std::string& id, const v1::Match& match,
-                   int capacity);
+  void CreateMatch(const std::string& id, const v1::Match& match, int capacity);
   // A match that was `before` becomes `after`: the load, deadline and
   // service period follow the state change.
   void UpdateMatch(const std::string& id, const StoredMatch& before,

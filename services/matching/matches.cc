@@ -61,17 +61,17 @@ absl::StatusOr<MatchFilter> CompileFilter(absl::string_view text) {
       filter.volunteer_request = r.value;
     } else {
       return InvalidFieldError(
-          "filter",
-          absl::StrCat("cannot filter on `", r.field,
-                       "`; use state, kind, volunteer, newcomer, "
-                       "organisation or volunteer_request"));
+          "filter", absl::StrCat("cannot filter on `", r.field,
+                                 "`; use state, kind, volunteer, newcomer, "
+                                 "organisation or volunteer_request"));
     }
   }
   return filter;
 }
 
 bool Accepts(const MatchFilter& f, const v1::Match& match) {
-  return (f.state == v1::Match::STATE_UNSPECIFIED || match.state() == f.state) &&
+  return (f.state == v1::Match::STATE_UNSPECIFIED ||
+          match.state() == f.state) &&
          (f.kind == v1::MATCH_KIND_UNSPECIFIED || match.kind() == f.kind) &&
          (f.volunteer.empty() || match.volunteer() == f.volunteer) &&
          (f.newcomer.empty() || match.newcomer() == f.newcomer) &&
@@ -116,7 +116,8 @@ absl::StatusOr<MatchPage> Matches::List(const auth::Principal& principal,
   if (principal.role == auth::Role::kVolunteer) {
     ASSIGN_OR_RETURN(std::string own,
                      ParseActorId(principal.subject, municipality, "subject"));
-    if (!compiled.volunteer.empty() && compiled.volunteer != principal.subject) {
+    if (!compiled.volunteer.empty() &&
+        compiled.volunteer != principal.subject) {
       return page;
     }
     compiled.volunteer = principal.subject;
@@ -127,8 +128,8 @@ absl::StatusOr<MatchPage> Matches::List(const auth::Principal& principal,
                                    "the token names no organisation (claim "
                                    "`org`)");
     }
-    ASSIGN_OR_RETURN(std::string own, ParseActorId(principal.organisation,
-                                                   municipality, "org"));
+    ASSIGN_OR_RETURN(std::string own,
+                     ParseActorId(principal.organisation, municipality, "org"));
     if (!compiled.organisation.empty() &&
         compiled.organisation != principal.organisation) {
       return page;
@@ -139,22 +140,22 @@ absl::StatusOr<MatchPage> Matches::List(const auth::Principal& principal,
   } else if (!IsStaff(principal)) {
     return PermissionDeniedError("ROLE", "matches are not for this role");
   } else if (!compiled.volunteer_request.empty()) {
-    ASSIGN_OR_RETURN(ParsedName request,
-                     ParseVolunteerRequestName(compiled.volunteer_request,
-                                               "filter"));
-    index = ctx_.keys.Index(municipality, kMatchCollection, "request",
-                            request.id);
+    ASSIGN_OR_RETURN(
+        ParsedName request,
+        ParseVolunteerRequestName(compiled.volunteer_request, "filter"));
+    index =
+        ctx_.keys.Index(municipality, kMatchCollection, "request", request.id);
   } else if (!compiled.volunteer.empty()) {
-    ASSIGN_OR_RETURN(std::string id, ParseActorId(compiled.volunteer,
-                                                  municipality, "filter"));
+    ASSIGN_OR_RETURN(std::string id,
+                     ParseActorId(compiled.volunteer, municipality, "filter"));
     index = ctx_.keys.Index(municipality, kMatchCollection, "volunteer", id);
   } else if (!compiled.newcomer.empty()) {
-    ASSIGN_OR_RETURN(std::string id, ParseActorId(compiled.newcomer,
-                                                  municipality, "filter"));
+    ASSIGN_OR_RETURN(std::string id,
+                     ParseActorId(compiled.newcomer, municipality, "filter"));
     index = ctx_.keys.Index(municipality, kMatchCollection, "newcomer", id);
   }
-  const std::string fingerprint = absl::StrCat(
-      "matches\n", municipality, "\n", principal.subject, "\n", filter);
+  const std::string fingerprint = absl::StrCat("matches\n", municipality, "\n",
+                                               principal.subject, "\n", filter);
   ASSIGN_OR_RETURN(std::string cursor,
                    api::DecodePageToken(page_token, fingerprint));
   if (!cursor.empty() && !api::IsValidNumericId(cursor)) {

@@ -16,8 +16,8 @@ absl::StatusOr<ParsedName> ParseNumeric(absl::string_view name,
                                         absl::string_view example) {
   auto parts = api::ParseResourceName(name, pattern, field);
   if (!parts.ok() || !api::IsValidNumericId((*parts)[1])) {
-    return InvalidFieldError(field, absl::StrCat("must be a name such as \"",
-                                                 example, "\""));
+    return InvalidFieldError(
+        field, absl::StrCat("must be a name such as \"", example, "\""));
   }
   return ParsedName{(*parts)[0], (*parts)[1]};
 }
@@ -50,8 +50,8 @@ std::string SettingsName(absl::string_view municipality) {
 
 absl::StatusOr<std::string> ParseParent(absl::string_view parent,
                                         absl::string_view field) {
-  auto parts = api::ParseResourceName(parent, "municipalities/{municipality}",
-                                      field);
+  auto parts =
+      api::ParseResourceName(parent, "municipalities/{municipality}", field);
   if (!parts.ok()) {
     return InvalidFieldError(
         field, "must be a municipality such as \"municipalities/aalborg\"");
@@ -74,9 +74,9 @@ absl::StatusOr<ParsedName> ParseMatchName(absl::string_view name,
 
 absl::StatusOr<ParsedName> ParseVolunteerRecordName(absl::string_view name,
                                                     absl::string_view field) {
-  return ParseNumeric(
-      name, "municipalities/{municipality}/volunteerRecords/{actor}", field,
-      "municipalities/aalborg/volunteerRecords/12");
+  return ParseNumeric(name,
+                      "municipalities/{municipality}/volunteerRecords/{actor}",
+                      field, "municipalities/aalborg/volunteerRecords/12");
 }
 
 absl::StatusOr<std::string> ParseSettingsName(absl::string_view name,

@@ -27,9 +27,9 @@ class MatchingService final : public v1::MatchingService::Service {
   grpc::Status GetVolunteerRequest(Context*,
                                    const v1::GetVolunteerRequestRequest*,
                                    v1::VolunteerRequest*) override;
-  grpc::Status ListVolunteerRequests(Context*,
-                                     const v1::ListVolunteerRequestsRequest*,
-                                     v1::ListVolunteerRequestsResponse*) override;
+  grpc::Status ListVolunteerRequests(
+      Context*, const v1::ListVolunteerRequestsRequest*,
+      v1::ListVolunteerRequestsResponse*) override;
   grpc::Status UpdateVolunteerRequest(Context*,
                                       const v1::UpdateVolunteerRequestRequest*,
                                       v1::VolunteerRequest*) override;
@@ -66,8 +66,7 @@ class MatchingService final : public v1::MatchingService::Service {
   grpc::Status ExportVolunteerCertificate(
       Context*, const v1::ExportVolunteerCertificateRequest*,
       v1::VolunteerCertificate*) override;
-  grpc::Status SuggestActivities(Context*,
-                                 const v1::SuggestActivitiesRequest*,
+  grpc::Status SuggestActivities(Context*, const v1::SuggestActivitiesRequest*,
                                  v1::SuggestActivitiesResponse*) override;
 
  private:

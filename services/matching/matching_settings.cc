@@ -52,12 +52,11 @@ absl::Status CheckSettings(const v1::MatchingSettings& settings) {
       violations.Add(absl::StrCat(field, ".kind"),
                      "is listed twice; give each kind one entry");
     }
-    CheckWeights(entry.weights(), absl::StrCat(field, ".weights"),
-                 &violations);
+    CheckWeights(entry.weights(), absl::StrCat(field, ".weights"), &violations);
   }
   if (settings.has_proposal_timeout()) {
-    const absl::Duration timeout = absl::Seconds(
-        TimeUtil::DurationToSeconds(settings.proposal_timeout()));
+    const absl::Duration timeout =
+        absl::Seconds(TimeUtil::DurationToSeconds(settings.proposal_timeout()));
     if (timeout != absl::ZeroDuration() &&
         (timeout < kMinProposalTimeout || timeout > kMaxProposalTimeout)) {
       violations.Add("matching_settings.proposal_timeout",
@@ -77,14 +76,14 @@ absl::Duration ProposalTimeout(const v1::MatchingSettings& settings) {
 
 absl::StatusOr<v1::MatchingSettings> MatchingSettingsStore::Load(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(auto document,
-                   ctx_.store.Get(municipality, kSettingsCollection,
-                                  kSettingsDocumentId));
+  ASSIGN_OR_RETURN(
+      auto document,
+      ctx_.store.Get(municipality, kSettingsCollection, kSettingsDocumentId));
   v1::MatchingSettings settings;
   if (document.has_value()) {
     if (!settings.ParseFromString(document->data)) {
-      return absl::DataLossError(absl::StrCat(
-          "stored matching settings of ", municipality, " do not parse"));
+      return absl::DataLossError(absl::StrCat("stored matching settings of ",
+                                              municipality, " do not parse"));
     }
     settings.set_etag(store::EtagOf(document->version));
   }
@@ -110,12 +109,12 @@ absl::StatusOr<v1::MatchingSettings> MatchingSettingsStore::Update(
     return PermissionDeniedError(
         "ROLE", "the matching weights are the coordinators' decision");
   }
-  static const api::FieldMaskRules* rules = new api::FieldMaskRules{
-      {"name", "etag", "update_time"}, {}};
+  static const api::FieldMaskRules* rules =
+      new api::FieldMaskRules{{"name", "etag", "update_time"}, {}};
   for (int attempt = 1;; ++attempt) {
-    ASSIGN_OR_RETURN(auto document,
-                     ctx_.store.Get(municipality, kSettingsCollection,
-                                    kSettingsDocumentId));
+    ASSIGN_OR_RETURN(
+        auto document,
+        ctx_.store.Get(municipality, kSettingsCollection, kSettingsDocumentId));
     v1::MatchingSettings current;
     int64_t version = 0;
     if (document.has_value()) {
@@ -140,9 +139,9 @@ absl::StatusOr<v1::MatchingSettings> MatchingSettingsStore::Update(
     *payload.mutable_matching_settings() = updated;
     spec.event = events::MakeEvent(EventContextFor(principal), municipality,
                                    updated.name(), payload);
-    ASSIGN_OR_RETURN(store::WriteResult result,
-                     version == 0 ? ctx_.store.Create(spec)
-                                  : ctx_.store.Update(spec));
+    ASSIGN_OR_RETURN(store::WriteResult result, version == 0
+                                                    ? ctx_.store.Create(spec)
+                                                    : ctx_.store.Update(spec));
     if (result.outcome == store::WriteResult::Outcome::kOk) {
       updated.set_etag(store::EtagOf(result.version));
       ListEveryKind(&updated);

@@ -19,7 +19,8 @@ absl::Status ProposalExpiry::SweepOnce(absl::Time now) {
       first_error.Update(expired.status());
     } else if (*expired > 0) {
       log::Info("proposals expired",
-                {{"municipality", tenant.str}, {"count", static_cast<int64_t>(*expired)}});
+                {{"municipality", tenant.str},
+                 {"count", static_cast<int64_t>(*expired)}});
     }
   }
   return first_error;

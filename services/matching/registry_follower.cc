@@ -17,13 +17,11 @@ RegistryFollower::RegistryFollower(MatchingContext& ctx,
     : projection_(projection),
       lifecycle_(lifecycle),
       snapshots_(snapshots),
-      follower_(ctx.pool, ctx.keys.space(),
-                events::FollowOptions(options, kServiceName, "registry",
-                                      ctx.keys.Tenants(),
-                                      ctx.keys.DeadLetters()),
-                [this](const events::v1::Event& event) {
-                  return Handle(event);
-                }) {}
+      follower_(
+          ctx.pool, ctx.keys.space(),
+          events::FollowOptions(options, kServiceName, "registry",
+                                ctx.keys.Tenants(), ctx.keys.DeadLetters()),
+          [this](const events::v1::Event& event) { return Handle(event); }) {}
 
 absl::Status RegistryFollower::Follow(absl::string_view municipality) {
   if (snapshots_ != nullptr) {
@@ -37,10 +35,10 @@ absl::Status RegistryFollower::Follow(absl::string_view municipality) {
         checked_.insert(std::string(municipality));
       } else {
         // The stream still brings what it retains; the next call retries.
-        log::Warning("cannot list the registry's actors; following its "
-                     "events only for now",
-                     {{"municipality", municipality},
-                      {"error", snapshot.ToString()}});
+        log::Warning(
+            "cannot list the registry's actors; following its "
+            "events only for now",
+            {{"municipality", municipality}, {"error", snapshot.ToString()}});
       }
     }
   }
@@ -51,11 +49,12 @@ absl::Status RegistryFollower::Snapshot(absl::string_view municipality) {
   const absl::Time read_time = absl::Now();
   int written = 0;
   for (const registry::v1::ActorKind kind :
-       {registry::v1::ACTOR_KIND_VOLUNTEER, registry::v1::ACTOR_KIND_NEWCOMER}) {
+       {registry::v1::ACTOR_KIND_VOLUNTEER,
+        registry::v1::ACTOR_KIND_NEWCOMER}) {
     ASSIGN_OR_RETURN(std::vector<registry::v1::Actor> actors,
                      snapshots_->List(municipality, kind));
-    ASSIGN_OR_RETURN(int applied,
-                     projection_.ApplySnapshot(municipality, actors, read_time));
+    ASSIGN_OR_RETURN(int applied, projection_.ApplySnapshot(municipality,
+                                                            actors, read_time));
     written += applied;
   }
   log::Info("started the registry projection from the registry's actors",

@@ -35,7 +35,8 @@ end
 // Stores the record unless the actor is tombstoned or the stored record is
 // newer. Returns 1 if it wrote.
 const redis::LuaScript& PutScript() {
-  static const auto* script = new redis::LuaScript(absl::StrCat(kLuaTouch, R"lua(
+  static const auto* script =
+      new redis::LuaScript(absl::StrCat(kLuaTouch, R"lua(
 touch(KEYS[5], ARGV[5])
 if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 0 end
 local stored = tonumber(redis.call('HGET', KEYS[1], 'u') or '-1')
@@ -53,7 +54,8 @@ return 1
 // KEYS: record, id set, tombstones, change stream, state.
 // ARGV: id, is volunteer, event time (Unix ms), change stream max length.
 const redis::LuaScript& RemoveScript() {
-  static const auto* script = new redis::LuaScript(absl::StrCat(kLuaTouch, R"lua(
+  static const auto* script =
+      new redis::LuaScript(absl::StrCat(kLuaTouch, R"lua(
 touch(KEYS[5], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
@@ -132,8 +134,7 @@ absl::StatusOr<ProjectionChange> RegistryProjection::Apply(
       if (wrote) change.kind = ProjectionChange::Kind::kVolunteerUpserted;
     } else if (actor->kind() == rv1::ACTOR_KIND_NEWCOMER) {
       ASSIGN_OR_RETURN(bool wrote,
-                       Put(m, keys.Newcomer(m, id),
-                           keys.Newcomers(m), id,
+                       Put(m, keys.Newcomer(m, id), keys.Newcomers(m), id,
                            UpdateTimeOf(*actor, event), *actor,
                            /*is_volunteer=*/false, event_time));
       if (wrote) {
@@ -175,9 +176,10 @@ absl::StatusOr<int> RegistryProjection::ApplySnapshot(
                                    : read_time;
     bool wrote = false;
     if (actor.kind() == rv1::ACTOR_KIND_VOLUNTEER) {
-      ASSIGN_OR_RETURN(wrote, Put(municipality, keys.Volunteer(municipality, id),
-                                  keys.Volunteers(municipality), id, updated,
-                                  actor, /*is_volunteer=*/true, read_time));
+      ASSIGN_OR_RETURN(wrote,
+                       Put(municipality, keys.Volunteer(municipality, id),
+                           keys.Volunteers(municipality), id, updated, actor,
+                           /*is_volunteer=*/true, read_time));
     } else if (actor.kind() == rv1::ACTOR_KIND_NEWCOMER) {
       ASSIGN_OR_RETURN(wrote, Put(municipality, keys.Newcomer(municipality, id),
                                   keys.Newcomers(municipality), id, updated,
@@ -195,36 +197,34 @@ absl::StatusOr<bool> RegistryProjection::Put(
   const MatchingKeys& keys = ctx_.keys;
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      PutScript().Run(ctx_.pool,
-                      {key, set, keys.Tombstones(municipality),
-                       keys.CandidateChanges(municipality),
-                       keys.ProjectionState(municipality)},
-                      {std::string(id), Millis(updated),
-                       Minimised(actor).SerializeAsString(),
-                       is_volunteer ? "1" : "0", Millis(event_time),
-                       absl::StrCat(kChangeStreamMaxLen)}));
+      PutScript().Run(
+          ctx_.pool,
+          {key, set, keys.Tombstones(municipality),
+           keys.CandidateChanges(municipality),
+           keys.ProjectionState(municipality)},
+          {std::string(id), Millis(updated),
+           Minimised(actor).SerializeAsString(), is_volunteer ? "1" : "0",
+           Millis(event_time), absl::StrCat(kChangeStreamMaxLen)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   return reply.integer == 1;
 }
 
 absl::Status RegistryProjection::Remove(absl::string_view municipality,
                                         const std::string& key,
-                                        absl::string_view id,
-                                        bool is_volunteer,
+                                        absl::string_view id, bool is_volunteer,
                                         absl::Time event_time) {
   const MatchingKeys& keys = ctx_.keys;
-  const std::string set =
-      is_volunteer ? keys.Volunteers(municipality)
-                   : keys.Newcomers(municipality);
+  const std::string set = is_volunteer ? keys.Volunteers(municipality)
+                                       : keys.Newcomers(municipality);
   ASSIGN_OR_RETURN(
       redis::Reply reply,
-      RemoveScript().Run(ctx_.pool,
-                         {key, set, keys.Tombstones(municipality),
-                          keys.CandidateChanges(municipality),
-                          keys.ProjectionState(municipality)},
-                         {std::string(id), is_volunteer ? "1" : "0",
-                          Millis(event_time),
-                          absl::StrCat(kChangeStreamMaxLen)}));
+      RemoveScript().Run(
+          ctx_.pool,
+          {key, set, keys.Tombstones(municipality),
+           keys.CandidateChanges(municipality),
+           keys.ProjectionState(municipality)},
+          {std::string(id), is_volunteer ? "1" : "0", Millis(event_time),
+           absl::StrCat(kChangeStreamMaxLen)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   return absl::OkStatus();
 }
@@ -278,9 +278,9 @@ absl::StatusOr<std::vector<VolunteerRecord>> RegistryProjection::Volunteers(
 
 absl::StatusOr<std::vector<std::string>> RegistryProjection::VolunteerIds(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   ctx_.pool.Run({"SMEMBERS",
-                                  ctx_.keys.Volunteers(municipality)}));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      ctx_.pool.Run({"SMEMBERS", ctx_.keys.Volunteers(municipality)}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   std::vector<std::string> out;
   out.reserve(reply.elements.size());
@@ -290,9 +290,10 @@ absl::StatusOr<std::vector<std::string>> RegistryProjection::VolunteerIds(
 
 absl::StatusOr<std::optional<absl::Time>> RegistryProjection::AsOf(
     absl::string_view municipality) {
-  ASSIGN_OR_RETURN(redis::Reply reply,
-                   ctx_.pool.Run({"HGET", ctx_.keys.ProjectionState(municipality),
-                                  "as_of"}));
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      ctx_.pool.Run(
+          {"HGET", ctx_.keys.ProjectionState(municipality), "as_of"}));
   if (reply.is_error()) return absl::InternalError(reply.str);
   int64_t millis = 0;
   if (!reply.is_string() || !absl::SimpleAtoi(reply.str, &millis)) {

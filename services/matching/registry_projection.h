@@ -63,9 +63,9 @@ class RegistryProjection {
   // at `read_time`) as if each had just been created; older than what the
   // projection holds, or deleted meanwhile, they change nothing. Returns
   // how many records were written.
-  absl::StatusOr<int> ApplySnapshot(absl::string_view municipality,
-                                    const std::vector<registry::v1::Actor>& actors,
-                                    absl::Time read_time);
+  absl::StatusOr<int> ApplySnapshot(
+      absl::string_view municipality,
+      const std::vector<registry::v1::Actor>& actors, absl::Time read_time);
 
   absl::StatusOr<std::optional<registry::v1::Actor>> FindVolunteer(
       absl::string_view municipality, absl::string_view actor_id);
@@ -88,8 +88,8 @@ class RegistryProjection {
   absl::StatusOr<bool> Put(absl::string_view municipality,
                            const std::string& key, const std::string& set,
                            absl::string_view id, absl::Time updated,
-                           const registry::v1::Actor& actor,
-                           bool is_volunteer, absl::Time event_time);
+                           const registry::v1::Actor& actor, bool is_volunteer,
+                           absl::Time event_time);
   absl::Status Remove(absl::string_view municipality, const std::string& key,
                       absl::string_view id, bool is_volunteer,
                       absl::Time event_time);

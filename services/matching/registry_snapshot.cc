@@ -32,9 +32,8 @@ absl::StatusOr<std::string> RegistryClient::Token() const {
   text << in.rdbuf();
   std::string token(absl::StripAsciiWhitespace(text.str()));
   if (token.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the registry token file ", options_.token_file,
-                     " is empty"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the registry token file ", options_.token_file, " is empty"));
   }
   return token;
 }
@@ -48,8 +47,8 @@ absl::StatusOr<std::vector<registry::v1::Actor>> RegistryClient::List(
   request.set_page_size(kPageSize);
   // "ACTOR_KIND_VOLUNTEER" -> "VOLUNTEER".
   request.set_filter(absl::StrCat(
-      "kind = ", absl::StripPrefix(registry::v1::ActorKind_Name(kind),
-                                   "ACTOR_KIND_")));
+      "kind = ",
+      absl::StripPrefix(registry::v1::ActorKind_Name(kind), "ACTOR_KIND_")));
   std::vector<registry::v1::Actor> out;
   while (true) {
     grpc::ClientContext context;

@@ -38,8 +38,8 @@ void CheckRequestFields(const v1::VolunteerRequest& request,
                     "must be a BCP 47 language tag such as \"ar\", \"ti\" or "
                     "\"prs\"");
   }
-  api::CheckText(hard.area(), kMaxAreaLength, false,
-                 Field(constraints, "area"), "a town or area", violations);
+  api::CheckText(hard.area(), kMaxAreaLength, false, Field(constraints, "area"),
+                 "a town or area", violations);
   if (!rv1::Gender_IsValid(hard.volunteer_gender())) {
     violations->Add(Field(constraints, "volunteer_gender"),
                     "is not a known value");

@@ -22,8 +22,7 @@ void NormalizeRequest(matching::v1::VolunteerRequest* request);
 // The client-settable fields (constraints, wishes, note) of a request;
 // violations name fields under `prefix` ("volunteer_request").
 void CheckRequestFields(const matching::v1::VolunteerRequest& request,
-                        const std::string& prefix,
-                        FieldViolations* violations);
+                        const std::string& prefix, FieldViolations* violations);
 
 // Fills the wishes the request leaves empty from the newcomer's profile,
 // so that the request records what it was matched on.

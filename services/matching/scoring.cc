@@ -32,10 +32,10 @@ enum CriterionIndex {
 };
 
 constexpr std::array<v1::Criterion, kCriteria> kCriterionEnum = {
-    v1::CRITERION_LANGUAGE,   v1::CRITERION_AREA,
+    v1::CRITERION_LANGUAGE,     v1::CRITERION_AREA,
     v1::CRITERION_AVAILABILITY, v1::CRITERION_COMPETENCES,
-    v1::CRITERION_INTERESTS,  v1::CRITERION_FAMILY_FIT,
-    v1::CRITERION_LOAD,       v1::CRITERION_FORMER_REFUGEE};
+    v1::CRITERION_INTERESTS,    v1::CRITERION_FAMILY_FIT,
+    v1::CRITERION_LOAD,         v1::CRITERION_FORMER_REFUGEE};
 
 std::array<double, kCriteria> WeightArray(const v1::CriterionWeights& w) {
   return {w.language(),  w.area(),       w.availability(), w.competences(),
@@ -64,10 +64,10 @@ double LanguageFit(const Seeker& s, const Candidate& c, Detail* detail) {
     for (const Language& theirs : c.languages) {
       if (mine.code != theirs.code) continue;
       double fit;
-      const bool basic = (!mine.mother_tongue &&
-                          mine.proficiency == rv1::PROFICIENCY_BASIC) ||
-                         (!theirs.mother_tongue &&
-                          theirs.proficiency == rv1::PROFICIENCY_BASIC);
+      const bool basic =
+          (!mine.mother_tongue && mine.proficiency == rv1::PROFICIENCY_BASIC) ||
+          (!theirs.mother_tongue &&
+           theirs.proficiency == rv1::PROFICIENCY_BASIC);
       if (basic) {
         fit = 0.2;
       } else if (mine.mother_tongue) {
@@ -119,7 +119,8 @@ double AvailabilityFit(const Seeker& s, const Candidate& c, Detail* detail) {
   int overlap = 0;
   for (const WeekWindow& a : s.availability) {
     for (const WeekWindow& b : c.availability) {
-      overlap += std::max(0, std::min(a.end, b.end) - std::max(a.start, b.start));
+      overlap +=
+          std::max(0, std::min(a.end, b.end) - std::max(a.start, b.start));
     }
   }
   if (detail != nullptr) detail->overlap_minutes = overlap;
@@ -178,10 +179,14 @@ double LoadFit(const Candidate& c) {
 
 std::array<double, kCriteria> Fits(const Seeker& s, const Candidate& c,
                                    Detail* detail) {
-  return {LanguageFit(s, c, detail),     AreaFit(s, c, detail),
-          AvailabilityFit(s, c, detail), CompetenceFit(s, c, detail),
-          InterestFit(s, c, detail),     FamilyFit(s, c, detail),
-          LoadFit(c),                    c.former_refugee ? 1.0 : 0.0};
+  return {LanguageFit(s, c, detail),
+          AreaFit(s, c, detail),
+          AvailabilityFit(s, c, detail),
+          CompetenceFit(s, c, detail),
+          InterestFit(s, c, detail),
+          FamilyFit(s, c, detail),
+          LoadFit(c),
+          c.former_refugee ? 1.0 : 0.0};
 }
 
 // The same sum, in the same order, for Score and Explain.
@@ -193,16 +198,17 @@ double Total(const std::array<double, kCriteria>& fits,
 }
 
 std::string Hours(int minutes) {
-  return minutes % 60 == 0 ? absl::StrCat(minutes / 60, " h")
-                           : absl::StrCat(minutes / 60, " h ", minutes % 60,
-                                          " min");
+  return minutes % 60 == 0
+             ? absl::StrCat(minutes / 60, " h")
+             : absl::StrCat(minutes / 60, " h ", minutes % 60, " min");
 }
 
 std::string Explanation(int criterion, double fit, const Seeker& s,
                         const Candidate& c, const Detail& d) {
   switch (criterion) {
     case kLanguage: {
-      if (s.languages.empty()) return "the newcomer's languages are not recorded";
+      if (s.languages.empty())
+        return "the newcomer's languages are not recorded";
       if (d.candidate_language == nullptr) return "shares no language";
       const std::string name = LanguageName(d.candidate_language->code);
       if (d.seeker_language->mother_tongue) {
@@ -238,12 +244,11 @@ std::string Explanation(int criterion, double fit, const Seeker& s,
                  : "never free when the newcomer is";
     case kCompetences:
       if (s.needs.empty()) return "no needs stated";
-      return absl::StrCat("covers ", d.covered_needs.size(), " of ",
-                          s.needs.size(), " needs",
-                          d.covered_needs.empty()
-                              ? ""
-                              : absl::StrCat(": ", absl::StrJoin(
-                                                       d.covered_needs, ", ")));
+      return absl::StrCat(
+          "covers ", d.covered_needs.size(), " of ", s.needs.size(), " needs",
+          d.covered_needs.empty()
+              ? ""
+              : absl::StrCat(": ", absl::StrJoin(d.covered_needs, ", ")));
     case kInterests:
       if (s.interests.empty()) return "no interests stated";
       return d.shared_interests.empty()

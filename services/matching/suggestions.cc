@@ -35,9 +35,9 @@ bool Better(const Scored& a, const Scored& b) {
 
 absl::StatusOr<Suggestions::Prepared> Suggestions::Prepare(
     absl::string_view municipality, const v1::VolunteerRequest& request) {
-  ASSIGN_OR_RETURN(registry::v1::Actor newcomer,
-                   requests_.ConsentingNewcomer(municipality,
-                                                request.newcomer()));
+  ASSIGN_OR_RETURN(
+      registry::v1::Actor newcomer,
+      requests_.ConsentingNewcomer(municipality, request.newcomer()));
   ASSIGN_OR_RETURN(v1::MatchingSettings settings, settings_.Load(municipality));
   return Prepared{SeekerFor(request, newcomer),
                   WeightsFor(settings, request.kind()),
@@ -52,49 +52,49 @@ absl::StatusOr<Ranking> Suggestions::Rank(absl::string_view municipality,
   const std::set<std::string> passed(request.passed_volunteers().begin(),
                                      request.passed_volunteers().end());
   Ranking ranking;
-  RETURN_IF_ERROR(index_.Read(municipality, [&](const std::vector<Candidate>&
-                                                    candidates) {
-    // A bounded heap of the best so far, the worst of them at the front.
-    std::vector<Scored> best;
-    best.reserve(top_k + 1);
-    for (const Candidate& candidate : candidates) {
-      if (!Eligible(seeker, candidate) || passed.contains(candidate.name)) {
-        continue;
-      }
-      ++ranking.eligible;
-      if (top_k <= 0) continue;
-      const Scored scored{Score(seeker, candidate, weights), &candidate};
-      if (static_cast<int>(best.size()) < top_k) {
-        best.push_back(scored);
-        std::push_heap(best.begin(), best.end(), Better);
-      } else if (Better(scored, best.front())) {
-        std::pop_heap(best.begin(), best.end(), Better);
-        best.back() = scored;
-        std::push_heap(best.begin(), best.end(), Better);
-      }
-    }
-    std::sort_heap(best.begin(), best.end(), Better);
-    // Explained only for the few that are returned, while the index's
-    // lock still keeps the candidates alive.
-    ranking.suggestions.reserve(best.size());
-    for (const Scored& scored : best) {
-      ranking.suggestions.push_back(
-          Explain(seeker, *scored.candidate, weights));
-    }
-  }));
+  RETURN_IF_ERROR(
+      index_.Read(municipality, [&](const std::vector<Candidate>& candidates) {
+        // A bounded heap of the best so far, the worst of them at the front.
+        std::vector<Scored> best;
+        best.reserve(top_k + 1);
+        for (const Candidate& candidate : candidates) {
+          if (!Eligible(seeker, candidate) || passed.contains(candidate.name)) {
+            continue;
+          }
+          ++ranking.eligible;
+          if (top_k <= 0) continue;
+          const Scored scored{Score(seeker, candidate, weights), &candidate};
+          if (static_cast<int>(best.size()) < top_k) {
+            best.push_back(scored);
+            std::push_heap(best.begin(), best.end(), Better);
+          } else if (Better(scored, best.front())) {
+            std::pop_heap(best.begin(), best.end(), Better);
+            best.back() = scored;
+            std::push_heap(best.begin(), best.end(), Better);
+          }
+        }
+        std::sort_heap(best.begin(), best.end(), Better);
+        // Explained only for the few that are returned, while the index's
+        // lock still keeps the candidates alive.
+        ranking.suggestions.reserve(best.size());
+        for (const Scored& scored : best) {
+          ranking.suggestions.push_back(
+              Explain(seeker, *scored.candidate, weights));
+        }
+      }));
   return ranking;
 }
 
 absl::StatusOr<v1::SuggestMatchesResponse> Suggestions::Suggest(
     const auth::Principal& principal, absl::string_view request_name,
     int32_t top_k) {
-  ASSIGN_OR_RETURN(ParsedName parsed,
-                   ParseVolunteerRequestName(request_name, "volunteer_request"));
+  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRequestName(
+                                          request_name, "volunteer_request"));
   RETURN_IF_ERROR(RequireStaff(principal, parsed.municipality));
   if (top_k < 0 || top_k > kMaxTopK) {
     return InvalidFieldError(
-        "top_k", absl::StrCat("must be between 1 and ", kMaxTopK,
-                              " (0 for ", kDefaultTopK, ")"));
+        "top_k", absl::StrCat("must be between 1 and ", kMaxTopK, " (0 for ",
+                              kDefaultTopK, ")"));
   }
   ASSIGN_OR_RETURN(StoredRequest stored,
                    store_.LoadRequest(parsed.municipality, parsed.id));

@@ -35,9 +35,9 @@ absl::CivilDay DayOf(const registry::v1::Date& date) {
 }
 
 auto SortKey(const v1::ServicePeriod& period) {
-  return std::make_tuple(period.start_date().year(), period.start_date().month(),
-                         period.start_date().day(), static_cast<int>(period.kind()),
-                         period.match());
+  return std::make_tuple(period.start_date().year(),
+                         period.start_date().month(), period.start_date().day(),
+                         static_cast<int>(period.kind()), period.match());
 }
 
 // Calendar days covered by at least one period; an open period counts up
@@ -75,10 +75,10 @@ absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Get(
                    projection_.FindVolunteer(m, parsed.id));
   const bool own = principal.role == auth::Role::kVolunteer &&
                    principal.subject == volunteer;
-  const bool own_organisation =
-      principal.role == auth::Role::kNgoApp && actor.has_value() &&
-      !principal.organisation.empty() &&
-      actor->parent() == principal.organisation;
+  const bool own_organisation = principal.role == auth::Role::kNgoApp &&
+                                actor.has_value() &&
+                                !principal.organisation.empty() &&
+                                actor->parent() == principal.organisation;
   if (!IsStaff(principal) && !own && !own_organisation) {
     return PermissionDeniedError(
         "NOT_YOUR_RECORD",
@@ -95,9 +95,8 @@ absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Get(
   for (const std::string& data : stored) {
     v1::ServicePeriod period;
     if (!period.ParseFromString(data)) {
-      return absl::DataLossError(
-          absl::StrCat("a stored service period of ", volunteer,
-                       " does not parse"));
+      return absl::DataLossError(absl::StrCat("a stored service period of ",
+                                              volunteer, " does not parse"));
     }
     periods.push_back(std::move(period));
   }
@@ -122,7 +121,8 @@ absl::StatusOr<v1::VolunteerCertificate> VolunteerRecords::ExportCertificate(
     absl::string_view format, absl::string_view issuer, absl::Time now) {
   const bool html = format == "text/html";
   if (!html && !format.empty() && format != "text/plain") {
-    return InvalidFieldError("format", "must be \"text/plain\" or \"text/html\"");
+    return InvalidFieldError("format",
+                             "must be \"text/plain\" or \"text/html\"");
   }
   const int issuer_length = text::Utf8Length(issuer);
   if (issuer_length < 0 || issuer_length > kMaxIssuerLength) {

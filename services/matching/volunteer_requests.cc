@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "brobygger/matching/v1/events.pb.h"
 #include "common/api/field_mask.h"
 #include "common/api/filter.h"
 #include "common/api/pagination.h"
@@ -13,7 +14,6 @@
 #include "common/status/macros.h"
 #include "common/store/etag.h"
 #include "common/store/index_page.h"
-#include "brobygger/matching/v1/events.pb.h"
 #include "services/matching/match_access.h"
 #include "services/matching/matching_names.h"
 #include "services/matching/request_rules.h"
@@ -43,22 +43,24 @@ absl::StatusOr<RequestFilter> CompileFilter(absl::string_view text) {
       if (!v1::VolunteerRequest::State_Parse(absl::StrCat("STATE_", r.value),
                                              &filter.state)) {
         return InvalidFieldError(
-            "filter", "state must be OPEN, PROPOSED, MATCHED, CANCELLED or "
-                      "COMPLETED");
+            "filter",
+            "state must be OPEN, PROPOSED, MATCHED, CANCELLED or "
+            "COMPLETED");
       }
     } else if (r.field == "kind") {
       if (!v1::MatchKind_Parse(absl::StrCat("MATCH_KIND_", r.value),
                                &filter.kind)) {
         return InvalidFieldError(
-            "filter", "kind must be RECEPTION_BUDDY, MENTOR, NETWORK_FAMILY, "
-                      "FRIENDSHIP_FAMILY or LOCAL_WELCOME_CONTACT");
+            "filter",
+            "kind must be RECEPTION_BUDDY, MENTOR, NETWORK_FAMILY, "
+            "FRIENDSHIP_FAMILY or LOCAL_WELCOME_CONTACT");
       }
     } else if (r.field == "newcomer") {
       filter.newcomer = r.value;
     } else {
-      return InvalidFieldError(
-          "filter", absl::StrCat("cannot filter on `", r.field,
-                                 "`; use state, kind or newcomer"));
+      return InvalidFieldError("filter",
+                               absl::StrCat("cannot filter on `", r.field,
+                                            "`; use state, kind or newcomer"));
     }
   }
   return filter;
@@ -82,9 +84,9 @@ v1::VolunteerRequest WithEtag(const StoredRequest& stored) {
 
 absl::StatusOr<registry::v1::Actor> VolunteerRequests::ConsentingNewcomer(
     absl::string_view municipality, absl::string_view newcomer_name) {
-  ASSIGN_OR_RETURN(std::optional<registry::v1::Actor> newcomer,
-                   projection_.FindNewcomer(municipality,
-                                            store::IdOf(newcomer_name)));
+  ASSIGN_OR_RETURN(
+      std::optional<registry::v1::Actor> newcomer,
+      projection_.FindNewcomer(municipality, store::IdOf(newcomer_name)));
   if (!newcomer.has_value()) {
     return PreconditionError(
         "NEWCOMER", newcomer_name,
@@ -169,11 +171,11 @@ absl::StatusOr<v1::VolunteerRequest> VolunteerRequests::Create(
     return ResourceExistsError(
         kVolunteerRequestType,
         VolunteerRequestName(municipality, outcome.refusal.current),
-        absl::StrCat("the newcomer already has an open request of kind ",
-                     v1::MatchKind_Name(request.kind()), ": ",
-                     VolunteerRequestName(municipality,
-                                          outcome.refusal.current),
-                     "; update or cancel that one"));
+        absl::StrCat(
+            "the newcomer already has an open request of kind ",
+            v1::MatchKind_Name(request.kind()), ": ",
+            VolunteerRequestName(municipality, outcome.refusal.current),
+            "; update or cancel that one"));
   }
   if (!outcome.applied) {
     return absl::AbortedError("the request id was taken concurrently; retry");
@@ -210,13 +212,12 @@ absl::StatusOr<RequestPage> VolunteerRequests::List(
   if (!cursor.empty() && !api::IsValidNumericId(cursor)) {
     return InvalidFieldError("page_token", "is not a page token of this list");
   }
-  ASSIGN_OR_RETURN(
-      auto page,
-      store::ScanIndexPage<v1::VolunteerRequest>(
-          ctx_.store, municipality, kRequestCollection, index, size, cursor,
-          kMaxScannedPerPage, [&](const v1::VolunteerRequest& request) {
-            return Matches(compiled, request);
-          }));
+  ASSIGN_OR_RETURN(auto page, store::ScanIndexPage<v1::VolunteerRequest>(
+                                  ctx_.store, municipality, kRequestCollection,
+                                  index, size, cursor, kMaxScannedPerPage,
+                                  [&](const v1::VolunteerRequest& request) {
+                                    return Matches(compiled, request);
+                                  }));
   RequestPage out;
   out.requests = std::move(page.items);
   if (!page.next_cursor.empty()) {
@@ -228,8 +229,9 @@ absl::StatusOr<RequestPage> VolunteerRequests::List(
 absl::StatusOr<v1::VolunteerRequest> VolunteerRequests::Update(
     const auth::Principal& principal, const v1::VolunteerRequest& patch,
     const google::protobuf::FieldMask& mask) {
-  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRequestName(
-                                          patch.name(), "volunteer_request.name"));
+  ASSIGN_OR_RETURN(
+      ParsedName parsed,
+      ParseVolunteerRequestName(patch.name(), "volunteer_request.name"));
   RETURN_IF_ERROR(RequireStaff(principal, parsed.municipality));
   static const api::FieldMaskRules* rules = new api::FieldMaskRules{
       {"name", "state", "current_match", "passed_volunteers", "cancel_reason",
@@ -261,7 +263,8 @@ absl::StatusOr<v1::VolunteerRequest> VolunteerRequests::Update(
                                     parsed.municipality, updated.name(),
                                     payload));
     ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
-    if (outcome.applied) return WithEtag(StoredRequest{updated, stored.version + 1});
+    if (outcome.applied)
+      return WithEtag(StoredRequest{updated, stored.version + 1});
     if (!patch.etag().empty()) return EtagMismatchError(patch.name());
     if (attempt >= store::kMaxWriteAttempts) {
       return absl::AbortedError(

@@ -32,9 +32,10 @@ class VolunteerRequests {
   // volunteer contact; ALREADY_EXISTS when the newcomer has an open
   // request of the kind; NOT_FOUND when matching does not know the
   // newcomer.
-  absl::StatusOr<v1::VolunteerRequest> Create(
-      const auth::Principal& principal, absl::string_view municipality,
-      v1::VolunteerRequest request, absl::string_view request_id);
+  absl::StatusOr<v1::VolunteerRequest> Create(const auth::Principal& principal,
+                                              absl::string_view municipality,
+                                              v1::VolunteerRequest request,
+                                              absl::string_view request_id);
   absl::StatusOr<v1::VolunteerRequest> Get(const auth::Principal& principal,
                                            absl::string_view name);
   // Filter fields: state, kind, newcomer.

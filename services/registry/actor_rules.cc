@@ -164,8 +164,7 @@ void CheckNewcomer(const v1::Actor& actor, absl::string_view municipality_id,
               violations);
   }
   if (newcomer.has_household()) {
-    CheckHousehold(newcomer.household(), Field(field, "household"),
-                   violations);
+    CheckHousehold(newcomer.household(), Field(field, "household"), violations);
   }
   CheckTags(newcomer.needs(), kMaxNeeds, Field(field, "needs"), violations);
   if (!v1::Gender_IsValid(newcomer.gender())) {

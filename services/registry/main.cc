@@ -21,11 +21,6 @@ namespace {
 
 using namespace brobygger;  // NOLINT: a main() wiring everything together.
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  log::Error(what, {{"error", status.ToString()}});
-  return EXIT_FAILURE;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,7 +29,9 @@ int main(int argc, char** argv) {
   auto authorizer = server::AuthorizerFromFlags(
       registry::v1::RegistryService::service_full_name(),
       registry::RegistryMethodPolicies());
-  if (!authorizer.ok()) return Fail("cannot set up auth", authorizer.status());
+  if (!authorizer.ok()) {
+    return server::FailStart("cannot set up auth", authorizer.status());
+  }
 
   registry::RegistryOptions options;
   options.retention.max_len = absl::GetFlag(FLAGS_event_stream_maxlen);
@@ -55,7 +52,7 @@ int main(int argc, char** argv) {
                                       follower_options);
   follower.Start();
   if (absl::Status status = host.Start(); !status.ok()) {
-    return Fail("cannot start", status);
+    return server::FailStart("cannot start", status);
   }
   host.Wait();
   follower.Stop();

@@ -15,14 +15,13 @@ MatchingFollower::MatchingFollower(redis::RedisPool& pool,
                                    NewcomerGrants& grants,
                                    const MatchingFollowerOptions& options)
     : grants_(grants),
-      follower_(pool, RegistryKeys().space(),
-                // Every municipality the registry has.
-                events::FollowOptions(options, "registry", "matching",
-                                      RegistryKeys().MunicipalityIds(),
-                                      RegistryKeys().DeadLetters()),
-                [this](const events::v1::Event& event) {
-                  return Handle(event);
-                }) {}
+      follower_(
+          pool, RegistryKeys().space(),
+          // Every municipality the registry has.
+          events::FollowOptions(options, "registry", "matching",
+                                RegistryKeys().MunicipalityIds(),
+                                RegistryKeys().DeadLetters()),
+          [this](const events::v1::Event& event) { return Handle(event); }) {}
 
 absl::Status MatchingFollower::Handle(const events::v1::Event& event) {
   mv1::MatchAccepted accepted;
@@ -46,10 +45,10 @@ absl::Status MatchingFollower::Handle(const events::v1::Event& event) {
   const std::string& m = event.municipality();
   const std::string newcomer_id = store::IdOf(match->newcomer());
   const std::string match_id = store::IdOf(match->name());
-  return grants ? grants_.MatchAccepted(m, newcomer_id, match->volunteer(),
-                                        match_id)
-                : grants_.MatchEnded(m, newcomer_id, match->volunteer(),
-                                     match_id);
+  return grants
+             ? grants_.MatchAccepted(m, newcomer_id, match->volunteer(),
+                                     match_id)
+             : grants_.MatchEnded(m, newcomer_id, match->volunteer(), match_id);
 }
 
 }  // namespace brobygger::registry

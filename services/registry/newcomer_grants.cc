@@ -55,11 +55,11 @@ absl::Status NewcomerGrants::MatchEnded(absl::string_view municipality,
                                         absl::string_view newcomer_id,
                                         absl::string_view volunteer,
                                         absl::string_view match_id) {
-  return CheckReply(EndScript().Run(
-      pool_,
-      {keys_.NewcomerGrants(municipality, newcomer_id),
-       keys_.NewcomerGrantMatches(municipality, newcomer_id)},
-      {std::string(volunteer), std::string(match_id)}));
+  return CheckReply(
+      EndScript().Run(pool_,
+                      {keys_.NewcomerGrants(municipality, newcomer_id),
+                       keys_.NewcomerGrantMatches(municipality, newcomer_id)},
+                      {std::string(volunteer), std::string(match_id)}));
 }
 
 absl::Status NewcomerGrants::Grant(absl::string_view municipality,

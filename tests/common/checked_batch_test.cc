@@ -11,27 +11,15 @@
 #include "common/events/event_bus.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace brobygger::store {
 namespace {
 
 using Kind = BatchRefusal::Kind;
 
-class CheckedBatchTest : public ::testing::Test {
+class CheckedBatchTest : public test::RedisTest {
  protected:
-  static void SetUpTestSuite() {
-    auto server = test::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() { delete server_; }
-
-  void SetUp() override {
-    ASSERT_TRUE(server_->FlushAll().ok());
-    pool_ = std::make_unique<redis::RedisPool>(server_->options());
-  }
-
   std::string Get(const std::vector<std::string>& command) {
     auto reply = pool_->Run(command);
     EXPECT_TRUE(reply.ok());
@@ -49,9 +37,6 @@ class CheckedBatchTest : public ::testing::Test {
     return events::MakeEvent({"test", "tester", ""}, "aalborg",
                              "municipalities/aalborg/things/1", payload);
   }
-
-  static inline test::RedisServer* server_ = nullptr;
-  std::unique_ptr<redis::RedisPool> pool_;
 };
 
 TEST_F(CheckedBatchTest, AppliesEveryWriteWhenTheChecksPass) {
@@ -96,7 +81,8 @@ TEST_F(CheckedBatchTest, OneFailedCheckRefusesEverything) {
 }
 
 TEST_F(CheckedBatchTest, ReportsWhichCheckFailed) {
-  ASSERT_TRUE(pool_->Run({"HSET", "t:{aalborg}:doc:1", "d", "x", "v", "3"}).ok());
+  ASSERT_TRUE(
+      pool_->Run({"HSET", "t:{aalborg}:doc:1", "d", "x", "v", "3"}).ok());
   ASSERT_TRUE(pool_->Run({"HSET", "t:{aalborg}:claims", "c", "9"}).ok());
   ASSERT_TRUE(pool_->Run({"SET", "t:{aalborg}:req", "42"}).ok());
   {

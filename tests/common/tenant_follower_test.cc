@@ -12,31 +12,21 @@
 #include "common/events/event_bus.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 
 namespace brobygger::events {
 namespace {
 
-class TenantFollowerTest : public ::testing::Test {
+class TenantFollowerTest : public test::RedisTest {
  protected:
-  static void SetUpTestSuite() {
-    auto server = test::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() { delete server_; }
-
-  void SetUp() override {
-    ASSERT_TRUE(server_->FlushAll().ok());
-    pool_ = std::make_unique<redis::RedisPool>(server_->options());
-  }
-
   void PublishTo(const std::string& municipality, const std::string& text) {
     google::protobuf::StringValue payload;
     payload.set_value(text);
-    const v1::Event event = MakeEvent({"source", "test", ""}, municipality,
-                                      "municipalities/" + municipality, payload);
-    ASSERT_TRUE(Publish(*pool_, redis::KeySpace("source").EventStream(municipality),
+    const v1::Event event =
+        MakeEvent({"source", "test", ""}, municipality,
+                  "municipalities/" + municipality, payload);
+    ASSERT_TRUE(Publish(*pool_,
+                        redis::KeySpace("source").EventStream(municipality),
                         event, StreamRetention{1000})
                     .ok());
   }
@@ -79,13 +69,11 @@ class TenantFollowerTest : public ::testing::Test {
     EXPECT_EQ(calls, static_cast<int>(seen.size())) << "an event handled twice";
     return seen;
   }
-
-  static inline test::RedisServer* server_ = nullptr;
-  std::unique_ptr<redis::RedisPool> pool_;
 };
 
 TEST_F(TenantFollowerTest, FollowsEveryMunicipalityOfASet) {
-  ASSERT_TRUE(pool_->Run({"SADD", "t:{_global}:tenants", "aalborg", "lejre"}).ok());
+  ASSERT_TRUE(
+      pool_->Run({"SADD", "t:{_global}:tenants", "aalborg", "lejre"}).ok());
   PublishTo("aalborg", "a1");
   PublishTo("lejre", "l1");
   PublishTo("odense", "o1");  // not followed
@@ -98,7 +86,8 @@ TEST_F(TenantFollowerTest, FollowsASortedSetAndMunicipalitiesAddedLater) {
   PublishTo("aalborg", "a1");
   const auto seen = Follow("t:{_global}:tenants", 2, [&] {
     absl::SleepFor(absl::Milliseconds(300));
-    ASSERT_TRUE(pool_->Run({"ZADD", "t:{_global}:tenants", "0", "kolding"}).ok());
+    ASSERT_TRUE(
+        pool_->Run({"ZADD", "t:{_global}:tenants", "0", "kolding"}).ok());
     PublishTo("kolding", "k1");
   });
   EXPECT_EQ(seen, (std::set<std::string>{"a1", "k1"}));

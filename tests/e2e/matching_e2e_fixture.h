@@ -100,12 +100,12 @@ class MatchingE2eTest : public ::testing::Test {
     ASSERT_TRUE(suite_status_.ok())
         << "the services could not be started: " << suite_status_;
     for (const auto& [what, service] : Services()) {
-      ASSERT_TRUE(service->running()) << "an earlier test stopped " << what
-                                      << ". Log tail:\n" << service->LogTail();
+      ASSERT_TRUE(service->running())
+          << "an earlier test stopped " << what << ". Log tail:\n"
+          << service->LogTail();
     }
     registry_stub_ = registry_->NewStub<rv1::RegistryService>();
-    catalogue_stub_ =
-        catalogue_->NewStub<catalogue::v1::CatalogueService>();
+    catalogue_stub_ = catalogue_->NewStub<catalogue::v1::CatalogueService>();
     stub_ = matching_->NewStub<mv1::MatchingService>();
     municipality_ = FreshMunicipalityId();
     operator_ = MintTestToken(auth::Role::kOperator, {"*"}, "operator-olivia");
@@ -148,8 +148,8 @@ class MatchingE2eTest : public ::testing::Test {
     *request.mutable_actor() = actor;
     auto created = Call(*registry_stub_, &RegistryStub::CreateActor,
                         coordinator_, request);
-    EXPECT_TRUE(created.ok()) << "creating " << actor.display_name() << ": "
-                              << created.status();
+    EXPECT_TRUE(created.ok())
+        << "creating " << actor.display_name() << ": " << created.status();
     return created.ok() ? *created : rv1::Actor();
   }
 
@@ -173,7 +173,8 @@ class MatchingE2eTest : public ::testing::Test {
     rv1::Actor actor = test::Newcomer(first_name, "Tesfay", "Vamdrup");
     AddLanguage(&actor, "ti", /*mother_tongue=*/true);
     actor.mutable_newcomer()->add_needs("doctor");
-    actor.mutable_newcomer()->mutable_consent()->set_volunteer_contact(consents);
+    actor.mutable_newcomer()->mutable_consent()->set_volunteer_contact(
+        consents);
     return MustCreateActor(actor);
   }
 

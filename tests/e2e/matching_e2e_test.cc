@@ -14,14 +14,16 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-TEST_F(MatchingE2eTest, VolunteerAddedInTheRegistryBecomesAnExplainedCandidate) {
-  const rv1::Actor red_cross = MustCreateActor(
-      Organisation(rv1::ACTOR_KIND_NGO_BRANCH, "Røde Kors Kolding", {"Vamdrup"}));
+TEST_F(MatchingE2eTest,
+       VolunteerAddedInTheRegistryBecomesAnExplainedCandidate) {
+  const rv1::Actor red_cross = MustCreateActor(Organisation(
+      rv1::ACTOR_KIND_NGO_BRANCH, "Røde Kors Kolding", {"Vamdrup"}));
   const rv1::Actor newcomer = MustCreateNewcomer("Yonas");
   const mv1::VolunteerRequest request = MustCreateRequest(newcomer.name());
   ASSERT_FALSE(request.name().empty());
 
-  const rv1::Actor senait = MustCreateCorpsVolunteer("Senait", red_cross.name());
+  const rv1::Actor senait =
+      MustCreateCorpsVolunteer("Senait", red_cross.name());
   mv1::SuggestMatchesResponse suggestions;
   ASSERT_TRUE(Within(kFollowDeadline, [&] {
     auto got = Suggest(coordinator_, request.name());
@@ -41,9 +43,10 @@ TEST_F(MatchingE2eTest, VolunteerAddedInTheRegistryBecomesAnExplainedCandidate) 
 }
 
 TEST_F(MatchingE2eTest, AcceptedMatchGrantsTheRedactedViewUntilItEnds) {
-  const rv1::Actor red_cross = MustCreateActor(
-      Organisation(rv1::ACTOR_KIND_NGO_BRANCH, "Røde Kors Kolding", {"Vamdrup"}));
-  const rv1::Actor senait = MustCreateCorpsVolunteer("Senait", red_cross.name());
+  const rv1::Actor red_cross = MustCreateActor(Organisation(
+      rv1::ACTOR_KIND_NGO_BRANCH, "Røde Kors Kolding", {"Vamdrup"}));
+  const rv1::Actor senait =
+      MustCreateCorpsVolunteer("Senait", red_cross.name());
   const rv1::Actor newcomer = MustCreateNewcomer("Yonas");
   const mv1::VolunteerRequest request = MustCreateRequest(newcomer.name());
   const std::string app = MintTestToken(auth::Role::kNgoApp, {municipality_},
@@ -101,11 +104,11 @@ TEST_F(MatchingE2eTest, AcceptedMatchGrantsTheRedactedViewUntilItEnds) {
 
   // The volunteer's record shows the period, and a certificate for the CV.
   mv1::GetVolunteerRecordRequest record_request;
-  record_request.set_name(absl::StrCat(Parent(), "/volunteerRecords/",
-                                       senait.name().substr(
-                                           senait.name().rfind('/') + 1)));
-  auto record =
-      Call(*stub_, &MatchingStub::GetVolunteerRecord, volunteer, record_request);
+  record_request.set_name(
+      absl::StrCat(Parent(), "/volunteerRecords/",
+                   senait.name().substr(senait.name().rfind('/') + 1)));
+  auto record = Call(*stub_, &MatchingStub::GetVolunteerRecord, volunteer,
+                     record_request);
   ASSERT_TRUE(record.ok()) << record.status();
   ASSERT_EQ(record->periods_size(), 1);
   EXPECT_EQ(record->periods(0).kind(), mv1::MATCH_KIND_RECEPTION_BUDDY);
@@ -129,7 +132,8 @@ TEST_F(MatchingE2eTest, ErasedNewcomerDisappearsFromMatching) {
   rv1::DeleteActorRequest erase;
   erase.set_name(newcomer.name());
   ASSERT_TRUE(
-      Call(*registry_stub_, &RegistryStub::DeleteActor, caseworker_, erase).ok());
+      Call(*registry_stub_, &RegistryStub::DeleteActor, caseworker_, erase)
+          .ok());
   mv1::GetVolunteerRequestRequest get;
   get.set_name(request.name());
   EXPECT_TRUE(Within(kFollowDeadline, [&] {
@@ -160,9 +164,10 @@ TEST_F(MatchingE2eTest, EveryMethodNeedsATokenAndTheRightRoleAndMunicipality) {
             absl::StatusCode::kPermissionDenied);
   const std::string ops =
       MintTestToken(auth::Role::kOperator, {"*"}, "operator-olivia");
-  EXPECT_EQ(
-      Call(*stub_, &MatchingStub::ListVolunteerRequests, ops, list).status().code(),
-      absl::StatusCode::kPermissionDenied)
+  EXPECT_EQ(Call(*stub_, &MatchingStub::ListVolunteerRequests, ops, list)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied)
       << "operators see no newcomers' requests";
 }
 
@@ -175,7 +180,8 @@ TEST_F(MatchingE2eTest, BadInputNamesTheField) {
   mv1::ListMatchesRequest list;
   list.set_parent(Parent());
   list.set_filter("state = MAYBE");
-  auto bad_filter = Call(*stub_, &MatchingStub::ListMatches, coordinator_, list);
+  auto bad_filter =
+      Call(*stub_, &MatchingStub::ListMatches, coordinator_, list);
   EXPECT_EQ(bad_filter.status().code(), absl::StatusCode::kInvalidArgument);
   list.set_filter("");
   list.set_page_size(-1);
@@ -186,9 +192,8 @@ TEST_F(MatchingE2eTest, BadInputNamesTheField) {
 }
 
 TEST_F(MatchingE2eTest, ActivitiesForANewcomerComeFromTheCatalogue) {
-  const rv1::Actor club = MustCreateActor(
-      Organisation(rv1::ACTOR_KIND_SOCIAL_ASSOCIATION, "Vamdrup Madklub",
-                   {"Vamdrup"}));
+  const rv1::Actor club = MustCreateActor(Organisation(
+      rv1::ACTOR_KIND_SOCIAL_ASSOCIATION, "Vamdrup Madklub", {"Vamdrup"}));
   const rv1::Actor newcomer = MustCreateNewcomer("Yonas");
   catalogue::v1::CreateActivityRequest create;
   create.set_parent(Parent());

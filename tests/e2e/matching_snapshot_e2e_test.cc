@@ -23,9 +23,9 @@ TEST_F(MatchingSnapshotTest, StartsFromTheRegistrysActorsWhenItsEventsAreGone) {
   const rv1::Actor newcomer = MustCreateNewcomer("Yonas");
   // The registry's retention has removed every event of the municipality.
   redis::RedisPool pool(redis_->options());
-  auto trimmed = pool.Run({"XTRIM", absl::StrCat("registry:{", municipality_,
-                                                 "}:events"),
-                           "MAXLEN", "0"});
+  auto trimmed =
+      pool.Run({"XTRIM", absl::StrCat("registry:{", municipality_, "}:events"),
+                "MAXLEN", "0"});
   ASSERT_TRUE(trimmed.ok()) << trimmed.status();
 
   // Matching without a registry token learns actors from events only.
@@ -35,9 +35,8 @@ TEST_F(MatchingSnapshotTest, StartsFromTheRegistrysActorsWhenItsEventsAreGone) {
       << "the suite's matching cannot know a newcomer whose events are gone";
 
   // A matching with a service token lists the registry's actors.
-  const std::string token_file =
-      absl::StrCat(::testing::TempDir(), "/matching-registry-token-",
-                   municipality_);
+  const std::string token_file = absl::StrCat(
+      ::testing::TempDir(), "/matching-registry-token-", municipality_);
   std::ofstream(token_file)
       << MintTestToken(auth::Role::kCoordinator, {municipality_},
                        "matching-service")
@@ -60,7 +59,8 @@ TEST_F(MatchingSnapshotTest, StartsFromTheRegistrysActorsWhenItsEventsAreGone) {
   ASSERT_TRUE(created.ok()) << created.status() << "\n" << (*second)->LogTail();
   mv1::SuggestMatchesRequest suggest;
   suggest.set_volunteer_request(created->name());
-  auto suggested = Call(*stub, &MatchingStub::SuggestMatches, coordinator_, suggest);
+  auto suggested =
+      Call(*stub, &MatchingStub::SuggestMatches, coordinator_, suggest);
   ASSERT_TRUE(suggested.ok()) << suggested.status();
   ASSERT_GE(suggested->suggestions_size(), 1);
   EXPECT_EQ(suggested->suggestions(0).volunteer(), volunteer.name());

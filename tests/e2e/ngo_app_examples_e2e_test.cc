@@ -31,7 +31,8 @@ class NgoAppExamplesTest : public MatchingE2eTest {
     propose.set_volunteer_request(request.name());
     absl::StatusOr<mv1::Match> proposed;
     ASSERT_TRUE(Within(kFollowDeadline, [&] {
-      proposed = Call(*stub_, &MatchingStub::ProposeMatch, coordinator_, propose);
+      proposed =
+          Call(*stub_, &MatchingStub::ProposeMatch, coordinator_, propose);
       return proposed.ok();
     })) << proposed.status();
     *app_token = MintTestToken(auth::Role::kNgoApp, {municipality_},
@@ -96,7 +97,8 @@ TEST_F(NgoAppExamplesTest, PythonAppAcceptsAndSeesTheMatchBecomeActive) {
 }
 
 TEST_F(NgoAppExamplesTest, NodeAppAcceptsAndSeesTheMatchBecomeActive) {
-  ASSERT_TRUE(std::filesystem::exists(Example("node/node_modules/@grpc/grpc-js")))
+  ASSERT_TRUE(
+      std::filesystem::exists(Example("node/node_modules/@grpc/grpc-js")))
       << "the Node example's packages are missing: run deploy/setup.sh";
   RunExampleAgainstProposal({"node", Example("node/ngo_app.js")});
 }

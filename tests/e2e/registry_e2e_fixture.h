@@ -50,11 +50,12 @@ inline constexpr absl::Duration kDrainTimeout = absl::Seconds(3);
 // FieldViolationsOf() and ResourceInfoOf() can read them.
 // Works with the stub of every service (registry, catalogue, matching).
 template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> Call(
-    Stub& stub,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const std::string& token, const Request& request) {
+absl::StatusOr<Response> Call(Stub& stub,
+                              grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                           const Request&,
+                                                           Response*),
+                              const std::string& token,
+                              const Request& request) {
   grpc::ClientContext context;
   if (!token.empty()) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", token));

@@ -44,16 +44,19 @@ cv1::SearchResult Activity(const std::string& id, const std::string& area,
   return result;
 }
 
-std::vector<std::string> Names(const std::vector<v1::ActivitySuggestion>& list) {
+std::vector<std::string> Names(
+    const std::vector<v1::ActivitySuggestion>& list) {
   std::vector<std::string> out;
-  for (const auto& suggestion : list) out.push_back(suggestion.activity().name());
+  for (const auto& suggestion : list)
+    out.push_back(suggestion.activity().name());
   return out;
 }
 
 TEST(ActivityRankingTest, TownNeedsLanguageAndChildrenCount) {
   cv1::SearchResult homework_here =
       Activity("1", "kaerby", cv1::CATEGORY_HOMEWORK_HELP);
-  cv1::TargetGroup* kids = homework_here.mutable_activity()->add_target_groups();
+  cv1::TargetGroup* kids =
+      homework_here.mutable_activity()->add_target_groups();
   kids->set_kind(cv1::TargetGroup::KIND_CHILDREN);
   kids->set_min_age(6);
   kids->set_max_age(12);
@@ -93,7 +96,8 @@ TEST(ActivityRankingTest, SoonerWinsTiesThenName) {
 }
 
 TEST(ActivityRankingTest, PausedAndPastActivitiesAreLeftOut) {
-  cv1::SearchResult paused = Activity("1", "Kærby", cv1::CATEGORY_HOMEWORK_HELP);
+  cv1::SearchResult paused =
+      Activity("1", "Kærby", cv1::CATEGORY_HOMEWORK_HELP);
   paused.mutable_activity()->set_state(cv1::ACTIVITY_STATE_PAUSED);
   cv1::SearchResult over = Activity("2", "Kærby", cv1::CATEGORY_HOMEWORK_HELP);
   over.clear_next_occurrence();
@@ -102,7 +106,8 @@ TEST(ActivityRankingTest, PausedAndPastActivitiesAreLeftOut) {
 
 TEST(ActivityRankingTest, LanguageCafeForSomeoneLearningDanish) {
   const auto ranked = RankActivities(
-      Newcomer(), {Activity("1", "Vejgaard", cv1::CATEGORY_LANGUAGE_CAFE)}, kNow);
+      Newcomer(), {Activity("1", "Vejgaard", cv1::CATEGORY_LANGUAGE_CAFE)},
+      kNow);
   ASSERT_EQ(ranked.size(), 1u);
   EXPECT_THAT(ranked[0].reasons(), Contains(HasSubstr("practise Danish")));
 }

@@ -74,7 +74,8 @@ AssignmentProblem RandomProblem(std::mt19937& random, int max_requests,
   AssignmentProblem problem;
   problem.num_requests = requests(random);
   const int v_count = volunteers(random);
-  for (int v = 0; v < v_count; ++v) problem.capacities.push_back(capacity(random));
+  for (int v = 0; v < v_count; ++v)
+    problem.capacities.push_back(capacity(random));
   for (int r = 0; r < problem.num_requests; ++r) {
     for (int v = 0; v < v_count; ++v) {
       if (eligible(random)) problem.edges.push_back({r, v, score(random)});

@@ -20,7 +20,8 @@ constexpr char kAccepted[] = "brobygger.matching.v1.MatchAccepted";
 constexpr char kActivated[] = "brobygger.matching.v1.MatchActivated";
 constexpr char kEnded[] = "brobygger.matching.v1.MatchEnded";
 constexpr char kDeclined[] = "brobygger.matching.v1.MatchDeclined";
-constexpr char kRequestCreated[] = "brobygger.matching.v1.VolunteerRequestCreated";
+constexpr char kRequestCreated[] =
+    "brobygger.matching.v1.VolunteerRequestCreated";
 constexpr char kRequestCancelled[] =
     "brobygger.matching.v1.VolunteerRequestCancelled";
 
@@ -90,8 +91,10 @@ TEST_F(MatchLifecycleTest, OneOpenRequestPerNewcomerAndKind) {
       matching().requests().Create(Caseworker(), kMunicipality, again, "");
   EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
   again.set_kind(v1::MATCH_KIND_MENTOR);
-  EXPECT_TRUE(
-      matching().requests().Create(Caseworker(), kMunicipality, again, "").ok());
+  EXPECT_TRUE(matching()
+                  .requests()
+                  .Create(Caseworker(), kMunicipality, again, "")
+                  .ok());
 }
 
 TEST_F(MatchLifecycleTest, RetriedCreateWithTheSameRequestIdReturnsTheFirst) {
@@ -126,7 +129,8 @@ TEST_F(MatchLifecycleTest, FullLifecycleGrantsAndCompletes) {
             v1::VolunteerRequest::STATE_PROPOSED);
   EXPECT_EQ(LoadOf("101"), 1);
 
-  auto accepted = matching().lifecycle().Accept(NgoApp("7"), proposed->name(), "");
+  auto accepted =
+      matching().lifecycle().Accept(NgoApp("7"), proposed->name(), "");
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->state(), v1::Match::STATE_ACCEPTED);
   EXPECT_EQ(GetRequest(request.name()).state(),
@@ -137,9 +141,9 @@ TEST_F(MatchLifecycleTest, FullLifecycleGrantsAndCompletes) {
   ASSERT_TRUE(active.ok()) << active.status();
   EXPECT_EQ(active->state(), v1::Match::STATE_ACTIVE);
 
-  auto ended = matching().lifecycle().End(
-      Coordinator(), proposed->name(), v1::Match::END_REASON_COMPLETED,
-      "six months went well", "");
+  auto ended = matching().lifecycle().End(Coordinator(), proposed->name(),
+                                          v1::Match::END_REASON_COMPLETED,
+                                          "six months went well", "");
   ASSERT_TRUE(ended.ok()) << ended.status();
   EXPECT_EQ(ended->state(), v1::Match::STATE_ENDED);
   EXPECT_EQ(GetRequest(request.name()).state(),
@@ -165,10 +169,15 @@ TEST_F(MatchLifecycleTest, OnlyTheVolunteerSideAnswers) {
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(
-      matching().lifecycle().Accept(NgoApp("8"), proposed->name(), "").status().code(),
-      absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(matching().matches().Get(VolunteerPrincipal("102"), proposed->name())
+  EXPECT_EQ(matching()
+                .lifecycle()
+                .Accept(NgoApp("8"), proposed->name(), "")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(matching()
+                .matches()
+                .Get(VolunteerPrincipal("102"), proposed->name())
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);
@@ -268,8 +277,8 @@ TEST_F(MatchLifecycleTest, CapacityHoldsWhenCoordinatorsProposeAtOnce) {
   std::vector<std::thread> coordinators;
   for (int i = 0; i < kRequests; ++i) {
     coordinators.emplace_back([&, i] {
-      auto result = matching().lifecycle().Propose(
-          Coordinator(), requests[i], ActorName("101"), "");
+      auto result = matching().lifecycle().Propose(Coordinator(), requests[i],
+                                                   ActorName("101"), "");
       if (result.ok()) {
         ++succeeded;
       } else if (result.status().code() ==
@@ -359,21 +368,26 @@ TEST_F(MatchLifecycleTest, ErasureDeletesRequestsAndMatchesAfterEndingThem) {
                   .lifecycle()
                   .Accept(VolunteerPrincipal("101"), proposed->name(), "")
                   .ok());
-  ASSERT_TRUE(
-      matching().lifecycle().Activate(Coordinator(), proposed->name(), "").ok());
+  ASSERT_TRUE(matching()
+                  .lifecycle()
+                  .Activate(Coordinator(), proposed->name(), "")
+                  .ok());
   EraseNewcomer("200");
 
-  EXPECT_EQ(matching().matches().Get(Coordinator(), proposed->name()).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(matching().requests().Get(Coordinator(), request.name()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      matching().matches().Get(Coordinator(), proposed->name()).status().code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      matching().requests().Get(Coordinator(), request.name()).status().code(),
+      absl::StatusCode::kNotFound);
   EXPECT_EQ(LoadOf("101"), 0);
   bool told = false;
   for (const events::v1::Event& event : Events()) {
     v1::MatchEnded ended;
     if (event.payload().UnpackTo(&ended) &&
         ended.match().name() == proposed->name()) {
-      told = ended.match().end_reason() == v1::Match::END_REASON_NEWCOMER_ERASED;
+      told =
+          ended.match().end_reason() == v1::Match::END_REASON_NEWCOMER_ERASED;
     }
   }
   EXPECT_TRUE(told) << "the registry hears that the grant must go";
@@ -475,8 +489,8 @@ TEST_F(MatchLifecycleTest, VolunteersAndAppsListOnlyTheirOwnMatches) {
 }
 
 TEST_F(MatchLifecycleTest, BadInputIsRefusedWithTheField) {
-  auto bad_name = matching().lifecycle().Accept(VolunteerPrincipal("101"),
-                                                "municipalities/kolding/x/1", "");
+  auto bad_name = matching().lifecycle().Accept(
+      VolunteerPrincipal("101"), "municipalities/kolding/x/1", "");
   EXPECT_EQ(bad_name.status().code(), absl::StatusCode::kInvalidArgument);
   v1::VolunteerRequest request;
   request.set_newcomer("not a name");
@@ -488,12 +502,13 @@ TEST_F(MatchLifecycleTest, BadInputIsRefusedWithTheField) {
   for (const auto& violation : FieldViolationsOf(created.status())) {
     fields.push_back(violation.field);
   }
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
-                          "volunteer_request.newcomer", "volunteer_request.kind",
-                          "volunteer_request.constraints.language"));
-  auto end = matching().lifecycle().End(Coordinator(),
-                                        "municipalities/kolding/matches/1",
-                                        v1::Match::END_REASON_UNSPECIFIED, "", "");
+  EXPECT_THAT(fields,
+              ::testing::UnorderedElementsAre(
+                  "volunteer_request.newcomer", "volunteer_request.kind",
+                  "volunteer_request.constraints.language"));
+  auto end = matching().lifecycle().End(
+      Coordinator(), "municipalities/kolding/matches/1",
+      v1::Match::END_REASON_UNSPECIFIED, "", "");
   EXPECT_EQ(end.status().code(), absl::StatusCode::kInvalidArgument);
   // Another municipality's staff cannot act here.
   const auth::Principal aalborg =

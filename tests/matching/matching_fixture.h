@@ -22,7 +22,7 @@
 #include "gtest/gtest.h"
 #include "services/matching/catalogue_client.h"
 #include "services/matching/matching.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_test.h"
 #include "tests/support/test_principals.h"
 
 namespace brobygger::matching {
@@ -56,30 +56,20 @@ struct VolunteerSpec {
 // What a test newcomer is like.
 struct NewcomerSpec {
   std::string id;
-  std::vector<std::string> languages = {"ar"};  // the first is the mother tongue
+  std::vector<std::string> languages = {
+      "ar"};  // the first is the mother tongue
   std::vector<std::string> areas = {"Vejle"};
   std::vector<std::string> needs = {"bank", "doctor"};
   bool consents = true;
 };
 
-class MatchingFixture : public ::testing::Test {
+class MatchingFixture : public test::RedisTest {
  protected:
   static constexpr char kMunicipality[] = "kolding";
 
-  static void SetUpTestSuite() {
-    auto server = test::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
     matching_.reset();
-    ASSERT_TRUE(server_->FlushAll().ok());
-    pool_ = std::make_unique<redis::RedisPool>(server_->options());
+    ASSERT_NO_FATAL_FAILURE(RedisTest::SetUp());
     MatchingOptions options;
     options.follower.consumer = "test";
     matching_ = std::make_unique<Matching>(*pool_, activities_, options);
@@ -87,10 +77,9 @@ class MatchingFixture : public ::testing::Test {
   void TearDown() override { matching_.reset(); }
 
   Matching& matching() { return *matching_; }
-  redis::RedisPool& pool() { return *pool_; }
 
-  static std::string ActorName(const std::string& id,
-                               const std::string& municipality = kMunicipality) {
+  static std::string ActorName(
+      const std::string& id, const std::string& municipality = kMunicipality) {
     return absl::StrCat("municipalities/", municipality, "/actors/", id);
   }
   static std::string Parent() {
@@ -116,9 +105,9 @@ class MatchingFixture : public ::testing::Test {
 
   // ---- The registry, as the follower hears of it ----
 
-  static events::v1::Event RegistryEvent(const std::string& resource,
-                                         const google::protobuf::Message& payload,
-                                         absl::Time time = absl::Now()) {
+  static events::v1::Event RegistryEvent(
+      const std::string& resource, const google::protobuf::Message& payload,
+      absl::Time time = absl::Now()) {
     return events::MakeEvent(events::EventContext{"registry", "test", ""},
                              kMunicipality, resource, payload, time);
   }
@@ -131,7 +120,8 @@ class MatchingFixture : public ::testing::Test {
     actor.set_name(ActorName(spec.id));
     actor.set_kind(rv1::ACTOR_KIND_VOLUNTEER);
     actor.set_display_name(spec.display_name);
-    if (!spec.organisation.empty()) actor.set_parent(ActorName(spec.organisation));
+    if (!spec.organisation.empty())
+      actor.set_parent(ActorName(spec.organisation));
     for (const std::string& code : spec.languages) {
       rv1::LanguageSkill* skill = actor.add_languages();
       skill->set_code(code);
@@ -224,8 +214,8 @@ class MatchingFixture : public ::testing::Test {
   }
   // The volunteer's live matches as Redis counts them.
   int LoadOf(const std::string& volunteer_id) {
-    auto reply = pool().Run(
-        {"HGET", MatchingKeys().Loads(kMunicipality), volunteer_id});
+    auto reply =
+        pool().Run({"HGET", MatchingKeys().Loads(kMunicipality), volunteer_id});
     EXPECT_TRUE(reply.ok());
     return reply.ok() && reply->is_string() ? std::stoi(reply->str) : 0;
   }
@@ -237,8 +227,9 @@ class MatchingFixture : public ::testing::Test {
   }
   std::vector<events::v1::Event> Events() {
     std::vector<events::v1::Event> out;
-    auto reply = pool().Run(
-        {"XRANGE", MatchingKeys().space().EventStream(kMunicipality), "-", "+"});
+    auto reply =
+        pool().Run({"XRANGE", MatchingKeys().space().EventStream(kMunicipality),
+                    "-", "+"});
     EXPECT_TRUE(reply.ok());
     for (const auto& entry : reply->elements) {
       const auto& fields = entry.elements[1].elements;
@@ -253,8 +244,6 @@ class MatchingFixture : public ::testing::Test {
   }
 
  private:
-  static inline test::RedisServer* server_ = nullptr;
-  std::unique_ptr<redis::RedisPool> pool_;
   NoActivities activities_;
   std::unique_ptr<Matching> matching_;
 };

@@ -75,12 +75,12 @@ TEST(ScoringTest, TigrinyaSpeakingFormerRefugeeIsTheBestReceptionBuddy) {
   const Seeker seeker = SeekerOf();
   const v1::CriterionWeights weights =
       DefaultWeights(v1::MATCH_KIND_RECEPTION_BUDDY);
-  Candidate corps = Volunteer("1", {{"ti", rv1::PROFICIENCY_NATIVE},
-                                    {"da", rv1::PROFICIENCY_FLUENT}});
+  Candidate corps = Volunteer(
+      "1", {{"ti", rv1::PROFICIENCY_NATIVE}, {"da", rv1::PROFICIENCY_FLUENT}});
   corps.former_refugee = true;
   corps.competences = {"bank", "doctor"};
-  Candidate dane = Volunteer("2", {{"da", rv1::PROFICIENCY_NATIVE},
-                                   {"en", rv1::PROFICIENCY_FLUENT}});
+  Candidate dane = Volunteer(
+      "2", {{"da", rv1::PROFICIENCY_NATIVE}, {"en", rv1::PROFICIENCY_FLUENT}});
   dane.competences = {"bank", "doctor", "bus"};
   ASSERT_TRUE(Eligible(seeker, corps));
   ASSERT_TRUE(Eligible(seeker, dane)) << "they share English";
@@ -95,15 +95,16 @@ TEST(ScoringTest, TigrinyaSpeakingFormerRefugeeIsTheBestReceptionBuddy) {
               HasSubstr("2 of 3 needs: bank, doctor"));
   EXPECT_THAT(ExplanationOf(explained, v1::CRITERION_FORMER_REFUGEE),
               HasSubstr("refugee"));
-  EXPECT_THAT(ExplanationOf(Explain(seeker, dane, weights),
-                            v1::CRITERION_LANGUAGE),
-              HasSubstr("English (not the newcomer's mother tongue)"));
+  EXPECT_THAT(
+      ExplanationOf(Explain(seeker, dane, weights), v1::CRITERION_LANGUAGE),
+      HasSubstr("English (not the newcomer's mother tongue)"));
 }
 
 TEST(ScoringTest, MotherTongueBeatsASecondLanguage) {
   const Seeker seeker = SeekerOf();
   const v1::CriterionWeights weights = DefaultWeights(v1::MATCH_KIND_MENTOR);
-  const Candidate mother = Volunteer("1", {{"ti", rv1::PROFICIENCY_CONVERSATIONAL}});
+  const Candidate mother =
+      Volunteer("1", {{"ti", rv1::PROFICIENCY_CONVERSATIONAL}});
   const Candidate second = Volunteer("2", {{"en", rv1::PROFICIENCY_NATIVE}});
   EXPECT_GT(Score(seeker, mother, weights), Score(seeker, second, weights));
 }
@@ -132,7 +133,8 @@ TEST(ScoringTest, HardConstraintsFilter) {
   EXPECT_FALSE(Eligible(seeker, full));
 
   const Seeker open = SeekerOf();
-  EXPECT_FALSE(Eligible(open, Volunteer("9", {{"so", rv1::PROFICIENCY_NATIVE}})))
+  EXPECT_FALSE(
+      Eligible(open, Volunteer("9", {{"so", rv1::PROFICIENCY_NATIVE}})))
       << "no shared language";
 }
 
@@ -162,9 +164,9 @@ TEST(ScoringTest, FamiliesFitByChildrensAges) {
   Candidate teens = Volunteer("2", {{"en", rv1::PROFICIENCY_FLUENT}});
   teens.children_ages = {16};
   EXPECT_GT(Score(seeker, family, weights), Score(seeker, teens, weights));
-  EXPECT_THAT(ExplanationOf(Explain(seeker, family, weights),
-                            v1::CRITERION_FAMILY_FIT),
-              HasSubstr("2 of 2 children"));
+  EXPECT_THAT(
+      ExplanationOf(Explain(seeker, family, weights), v1::CRITERION_FAMILY_FIT),
+      HasSubstr("2 of 2 children"));
 }
 
 TEST(ScoringTest, LoadLowersTheScore) {
@@ -230,7 +232,8 @@ TEST(ScoringTest, SeekerWishesDefaultToTheProfileUnlessGiven) {
   v1::VolunteerRequest request;
   request.set_kind(v1::MATCH_KIND_MENTOR);
   const Seeker defaulted = SeekerFor(request, Newcomer());
-  EXPECT_EQ(defaulted.needs, (std::vector<std::string>{"bank", "doctor", "bus"}));
+  EXPECT_EQ(defaulted.needs,
+            (std::vector<std::string>{"bank", "doctor", "bus"}));
   EXPECT_EQ(defaulted.children_ages, (std::vector<int>{8, 11}));
   request.mutable_wishes()->add_needs("CV");
   const Seeker explicit_needs = SeekerFor(request, Newcomer());

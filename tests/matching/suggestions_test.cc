@@ -20,8 +20,10 @@ class SuggestionsTest : public MatchingFixture {
       const char* id;
       const char* language;
       const char* town;
-    } corps[] = {{"101", "ar", "Vamdrup"},   {"102", "ti", "Vamdrup"},
-                 {"103", "prs", "Kolding C"}, {"104", "ar", "Kolding C"}};
+    } corps[] = {{"101", "ar", "Vamdrup"},
+                 {"102", "ti", "Vamdrup"},
+                 {"103", "prs", "Kolding C"},
+                 {"104", "ar", "Kolding C"}};
     for (const auto& c : corps) {
       VolunteerSpec spec;
       spec.id = c.id;
@@ -59,10 +61,12 @@ TEST_F(SuggestionsTest, RanksTheMotherTongueInTheSameTownFirst) {
   ASSERT_EQ(suggested->suggestions_size(), 3);
   EXPECT_EQ(suggested->suggestions(0).volunteer(), ActorName("104"));
   EXPECT_EQ(suggested->suggestions(1).volunteer(), ActorName("101"));
-  EXPECT_EQ(suggested->eligible_count(), 3) << "104, 101 and the Dane share Arabic";
+  EXPECT_EQ(suggested->eligible_count(), 3)
+      << "104, 101 and the Dane share Arabic";
   EXPECT_TRUE(suggested->has_candidates_as_of());
   // Scores are ordered and every criterion with weight is explained.
-  EXPECT_GE(suggested->suggestions(0).score(), suggested->suggestions(1).score());
+  EXPECT_GE(suggested->suggestions(0).score(),
+            suggested->suggestions(1).score());
   for (const v1::CriterionScore& c : suggested->suggestions(0).criteria()) {
     EXPECT_FALSE(c.explanation().empty()) << v1::Criterion_Name(c.criterion());
     EXPECT_DOUBLE_EQ(c.points(), c.fit() * c.weight());
@@ -72,9 +76,17 @@ TEST_F(SuggestionsTest, RanksTheMotherTongueInTheSameTownFirst) {
 TEST_F(SuggestionsTest, TopKIsBoundedAndValidated) {
   AddCorps();
   const std::string request = AddNewcomerSpeaking("201", "ar", "Vamdrup");
-  EXPECT_EQ(matching().suggestions().Suggest(Coordinator(), request, 101).status().code(),
+  EXPECT_EQ(matching()
+                .suggestions()
+                .Suggest(Coordinator(), request, 101)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(matching().suggestions().Suggest(Coordinator(), request, -1).status().code(),
+  EXPECT_EQ(matching()
+                .suggestions()
+                .Suggest(Coordinator(), request, -1)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(matching()
                 .suggestions()
@@ -101,12 +113,21 @@ TEST_F(SuggestionsTest, SettingsChangeTheRanking) {
   mask.add_paths("weights");
   auto updated = matching().settings().Update(Coordinator(), settings, mask);
   ASSERT_TRUE(updated.ok()) << updated.status();
-  EXPECT_EQ(updated->weights_size(), 5) << "the other kinds show their defaults";
-  EXPECT_EQ(matching().settings().Update(Caseworker(), settings, mask).status().code(),
+  EXPECT_EQ(updated->weights_size(), 5)
+      << "the other kinds show their defaults";
+  EXPECT_EQ(matching()
+                .settings()
+                .Update(Caseworker(), settings, mask)
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied)
       << "weights are the coordinators' decision";
   weights->mutable_weights()->set_load(500);
-  EXPECT_EQ(matching().settings().Update(Coordinator(), settings, mask).status().code(),
+  EXPECT_EQ(matching()
+                .settings()
+                .Update(Coordinator(), settings, mask)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -122,8 +143,10 @@ TEST_F(SuggestionsTest, BatchAssignmentProposesTheBestTotal) {
   auto dry = matching().batch().Assign(Coordinator(), Parent(), none, true);
   ASSERT_TRUE(dry.ok()) << dry.status();
   EXPECT_EQ(dry->assignments_size(), 3);
-  for (const v1::Assignment& a : dry->assignments()) EXPECT_TRUE(a.match().empty());
-  auto listed = matching().matches().List(Coordinator(), kMunicipality, 10, "", "");
+  for (const v1::Assignment& a : dry->assignments())
+    EXPECT_TRUE(a.match().empty());
+  auto listed =
+      matching().matches().List(Coordinator(), kMunicipality, 10, "", "");
   ASSERT_TRUE(listed.ok());
   EXPECT_TRUE(listed->matches.empty()) << "validate_only proposes nothing";
 
@@ -156,12 +179,17 @@ TEST_F(SuggestionsTest, BatchLeavesOutWhoCannotBeServed) {
   const std::string somali = AddNewcomerSpeaking("201", "so", "Vamdrup");
   google::protobuf::RepeatedPtrField<std::string> names;
   *names.Add() = somali;
-  auto result = matching().batch().Assign(Coordinator(), Parent(), names, false);
+  auto result =
+      matching().batch().Assign(Coordinator(), Parent(), names, false);
   ASSERT_TRUE(result.ok()) << result.status();
   ASSERT_EQ(result->unassigned_size(), 1);
   EXPECT_THAT(result->unassigned(0).reason(), HasSubstr("no volunteer"));
   *names.Add() = "municipalities/aalborg/volunteerRequests/1";
-  EXPECT_EQ(matching().batch().Assign(Coordinator(), Parent(), names, false).status().code(),
+  EXPECT_EQ(matching()
+                .batch()
+                .Assign(Coordinator(), Parent(), names, false)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -182,16 +210,25 @@ TEST_F(SuggestionsTest, VolunteerRecordCountsActiveService) {
                 .code(),
             absl::StatusCode::kFailedPrecondition);
 
-  ASSERT_TRUE(matching().lifecycle().Accept(VolunteerPrincipal("101"),
-                                            proposed->name(), "").ok());
-  ASSERT_TRUE(matching().lifecycle().Activate(Coordinator(), proposed->name(), "").ok());
+  ASSERT_TRUE(matching()
+                  .lifecycle()
+                  .Accept(VolunteerPrincipal("101"), proposed->name(), "")
+                  .ok());
+  ASSERT_TRUE(matching()
+                  .lifecycle()
+                  .Activate(Coordinator(), proposed->name(), "")
+                  .ok());
   auto active = matching().records().Get(VolunteerPrincipal("101"), record,
                                          absl::Now() + absl::Hours(24 * 9));
   ASSERT_TRUE(active.ok()) << active.status();
   ASSERT_EQ(active->periods_size(), 1);
   EXPECT_FALSE(active->periods(0).has_end_date());
   EXPECT_EQ(active->days_of_service(), 10);
-  EXPECT_EQ(matching().records().Get(VolunteerPrincipal("102"), record).status().code(),
+  EXPECT_EQ(matching()
+                .records()
+                .Get(VolunteerPrincipal("102"), record)
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
 
   auto certificate = matching().records().ExportCertificate(

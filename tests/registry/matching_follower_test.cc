@@ -38,9 +38,9 @@ class MatchingFollowerTest : public RegistryFixture {
   absl::Status Apply(const mv1::Match& match) {
     Payload payload;
     *payload.mutable_match() = match;
-    return follower_->Handle(events::MakeEvent(
-        events::EventContext{"matching", "test", ""}, "aalborg", match.name(),
-        payload));
+    return follower_->Handle(
+        events::MakeEvent(events::EventContext{"matching", "test", ""},
+                          "aalborg", match.name(), payload));
   }
   bool Granted(const std::string& volunteer = kVolunteer) {
     auto granted = registry_->grants().IsGranted("aalborg", "1", volunteer);
@@ -82,7 +82,8 @@ TEST_F(MatchingFollowerTest, GrantsAreGoneWithTheErasedNewcomer) {
   v1::Actor newcomer;
   newcomer.set_kind(v1::ACTOR_KIND_NEWCOMER);
   newcomer.mutable_newcomer()->set_first_name("Yonas");
-  auto created = registry_->actors().Create(Caseworker(), "aalborg", newcomer, {});
+  auto created =
+      registry_->actors().Create(Caseworker(), "aalborg", newcomer, {});
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_EQ(created->name(), kNewcomer);
   ASSERT_TRUE(Apply<mv1::MatchAccepted>(Match("5")).ok());

@@ -93,7 +93,8 @@ absl::Status ListRequests(const Invocation& inv) {
       [&](const std::string& token,
           v1::ListVolunteerRequestsResponse* out) -> grpc::Status {
         request.set_page_token(token);
-        return stub->ListVolunteerRequests(inv.NewContext().get(), request, out);
+        return stub->ListVolunteerRequests(inv.NewContext().get(), request,
+                                           out);
       },
       [](v1::ListVolunteerRequestsResponse* all,
          v1::ListVolunteerRequestsResponse* page) {
@@ -126,7 +127,8 @@ absl::Status Suggest(const Invocation& inv) {
 
 absl::Status Assign(const Invocation& inv) {
   ASSIGN_OR_RETURN(const std::string parent, inv.args.Require("parent"));
-  ASSIGN_OR_RETURN(const bool validate_only, BoolOption(inv.args, "validate-only"));
+  ASSIGN_OR_RETURN(const bool validate_only,
+                   BoolOption(inv.args, "validate-only"));
   v1::AssignMatchesRequest request;
   request.set_parent(MunicipalityName(parent));
   request.set_validate_only(validate_only);
@@ -166,7 +168,8 @@ absl::Status ListMatches(const Invocation& inv) {
   request.set_page_size(page.page_size);
   return ListPages<v1::ListMatchesResponse>(
       page, inv,
-      [&](const std::string& token, v1::ListMatchesResponse* out) -> grpc::Status {
+      [&](const std::string& token,
+          v1::ListMatchesResponse* out) -> grpc::Status {
         request.set_page_token(token);
         return stub->ListMatches(inv.NewContext().get(), request, out);
       },
@@ -229,9 +232,9 @@ absl::Status Certificate(const Invocation& inv) {
   request.set_name(name);
   request.set_format(inv.args.GetOr("format", ""));
   request.set_issuer(inv.args.GetOr("issuer", ""));
-  ASSIGN_OR_RETURN(v1::VolunteerCertificate certificate,
-                   CallService(inv, &MatchingStub::ExportVolunteerCertificate,
-                               request));
+  ASSIGN_OR_RETURN(
+      v1::VolunteerCertificate certificate,
+      CallService(inv, &MatchingStub::ExportVolunteerCertificate, request));
   return WriteOutput(inv.args.GetOr("out", "-"), certificate.content());
 }
 
