@@ -67,6 +67,9 @@ for _, op in ipairs(ops) do
   end
 end
 
+-- The id of the entry the last publish wrote, and trail entries taken.
+local last_entry = ''
+local taken = {}
 for _, op in ipairs(ops) do
   local key, a, c = op.key, op.args, op.code
   if c == 'put' then
@@ -90,7 +93,15 @@ for _, op in ipairs(ops) do
   elseif c == 'xadd' then
     redis.call('XADD', key, 'MAXLEN', '~', a[1], '*', a[2], a[3])
   elseif c == 'publish' then
-    publish_event(key, a[1], a[2], a[3], a[4])
+    last_entry = publish_event(key, a[1], a[2], a[3], a[4])
+  elseif c == 'trail' then
+    redis.call('RPUSH', key, last_entry)
+    redis.call('LTRIM', key, -tonumber(a[1]), -1)
+  elseif c == 'taketrail' then
+    taken = redis.call('LRANGE', key, 0, -1)
+    redis.call('DEL', key)
+  elseif c == 'xdel' then
+    for _, entry in ipairs(taken) do redis.call('XDEL', key, entry) end
   end
 end
 return {'OK'}
@@ -199,11 +210,20 @@ void CheckedBatch::StreamAdd(std::string stream, int64_t max_len,
 }
 
 void CheckedBatch::Publish(std::string stream, const events::v1::Event& event,
-                           events::StreamRetention retention) {
+                           events::StreamRetention retention,
+                           std::string trail) {
   ops_.push_back({"publish",
                   std::move(stream),
                   {event.id(), event.type(), event.SerializeAsString(),
                    absl::StrCat(retention.max_len)}});
+  if (!trail.empty()) {
+    ops_.push_back({"trail", std::move(trail), {absl::StrCat(kMaxEventTrail)}});
+  }
+}
+
+void CheckedBatch::EraseEventTrail(std::string stream, std::string trail) {
+  ops_.push_back({"taketrail", std::move(trail), {}});
+  ops_.push_back({"xdel", std::move(stream), {}});
 }
 
 absl::StatusOr<BatchOutcome> CheckedBatch::Run(redis::RedisPool& pool) const {

@@ -81,9 +81,15 @@ class CheckedBatch {
   // XADD with approximate MAXLEN, one field.
   void StreamAdd(std::string stream, int64_t max_len, std::string field,
                  std::string value);
-  // Publishes an event (events::kLuaPublishEvent's entry format).
+  // Publishes an event (events::kLuaPublishEvent's entry format). With
+  // `trail`, the entry's id is appended to that list (the newest
+  // kMaxEventTrail kept), so that the events about someone can be found
+  // and erased again.
   void Publish(std::string stream, const events::v1::Event& event,
-               events::StreamRetention retention);
+               events::StreamRetention retention, std::string trail = "");
+  // Removes every entry listed in `trail` from `stream`, then the list:
+  // how an erasure takes back what earlier events said about a person.
+  void EraseEventTrail(std::string stream, std::string trail);
 
   absl::StatusOr<BatchOutcome> Run(redis::RedisPool& pool) const;
 

@@ -130,7 +130,8 @@ absl::StatusOr<StoredMatch> MatchLifecycle::Transit(
     *change.match.mutable_update_time() = store::ToTimestamp(absl::Now());
     MatchWrite write = store_.Write(municipality);
     write.UpdateMatch(std::string(match_id), match, change.match);
-    write.Publish(MatchEvent(cause, municipality, change.match));
+    write.Publish(MatchEvent(cause, municipality, change.match),
+                  change.match.newcomer());
     if (change.request.has_value()) {
       write.UpdateRequest(store::IdOf(request.resource.name()), request,
                           *change.request);
@@ -139,7 +140,8 @@ absl::StatusOr<StoredMatch> MatchLifecycle::Transit(
         v1::VolunteerRequestCancelled payload;
         *payload.mutable_volunteer_request() = ForEvent(*change.request);
         write.Publish(events::MakeEvent(cause, municipality,
-                                        change.request->name(), payload));
+                                        change.request->name(), payload),
+                      change.request->newcomer());
       }
     }
     ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
@@ -181,7 +183,7 @@ absl::StatusOr<MatchLifecycle::ProposalOutcome> MatchLifecycle::WriteProposal(
   MatchWrite write = store_.Write(municipality);
   write.CreateMatch(match_id, match, capacity);
   write.UpdateRequest(store::IdOf(request.resource.name()), request, updated);
-  write.Publish(MatchEvent(cause, municipality, match));
+  write.Publish(MatchEvent(cause, municipality, match), match.newcomer());
   if (!idempotency_key.empty()) write.Idempotent(idempotency_key, match_id);
   ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
   ProposalOutcome result;
@@ -605,7 +607,8 @@ absl::StatusOr<bool> MatchLifecycle::WriteCancellation(
   v1::VolunteerRequestCancelled payload;
   *payload.mutable_volunteer_request() = ForEvent(cancelled);
   write.Publish(
-      events::MakeEvent(cause, municipality, cancelled.name(), payload));
+      events::MakeEvent(cause, municipality, cancelled.name(), payload),
+      cancelled.newcomer());
   ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
   return outcome.applied;
 }
@@ -771,7 +774,11 @@ absl::Status MatchLifecycle::NewcomerErased(absl::string_view municipality,
           "a request of the erased newcomer changed during erasure; retrying");
     }
   }
-  return absl::OkStatus();
+  // Last, the events that named the newcomer leave the stream (the ends
+  // just published included: the registry erased its side already).
+  MatchWrite write = store_.Write(municipality);
+  write.EraseNewcomerEvents(newcomer_id);
+  return write.Run().status();
 }
 
 }  // namespace brobygger::matching

@@ -211,8 +211,15 @@ void MatchWrite::DeleteMatch(const std::string& id, const StoredMatch& before) {
   }
 }
 
-void MatchWrite::Publish(const events::v1::Event& event) {
-  batch_.Publish(ctx_.keys.space().EventStream(m_), event, ctx_.retention);
+void MatchWrite::Publish(const events::v1::Event& event,
+                         absl::string_view newcomer) {
+  batch_.Publish(ctx_.keys.space().EventStream(m_), event, ctx_.retention,
+                 ctx_.keys.NewcomerEventTrail(m_, store::IdOf(newcomer)));
+}
+
+void MatchWrite::EraseNewcomerEvents(absl::string_view newcomer_id) {
+  batch_.EraseEventTrail(ctx_.keys.space().EventStream(m_),
+                         ctx_.keys.NewcomerEventTrail(m_, newcomer_id));
 }
 
 void MatchWrite::Idempotent(const std::string& key, const std::string& value,

@@ -58,7 +58,11 @@ class MatchWrite {
                    const v1::Match& after);
   void DeleteMatch(const std::string& id, const StoredMatch& before);
 
-  void Publish(const events::v1::Event& event);
+  // Publishes an event about the newcomer `newcomer` (actor name); it is
+  // recorded on the newcomer's event trail.
+  void Publish(const events::v1::Event& event, absl::string_view newcomer);
+  // Deletes every event on the newcomer's trail from the stream (erasure).
+  void EraseNewcomerEvents(absl::string_view newcomer_id);
   // Idempotency: refused (Replayed) when the key was used; otherwise
   // records `value` under it for `ttl`.
   void Idempotent(const std::string& key, const std::string& value,

@@ -75,6 +75,12 @@ class MatchingKeys : public store::CollectionKeys {
                              absl::string_view volunteer_id) const {
     return keys_.Key(m, {"volunteer", "periods", volunteer_id});
   }
+  // List of the stream ids of matching's events about a newcomer; the
+  // newcomer's erasure deletes them from the stream.
+  std::string NewcomerEventTrail(absl::string_view m,
+                                 absl::string_view newcomer_id) const {
+    return keys_.Key(m, {"newcomer", "trail", newcomer_id});
+  }
   // Set of the municipalities matching serves (the only cross-tenant
   // key): the registry streams it follows.
   std::string Tenants() const { return keys_.GlobalKey({"tenants"}); }

@@ -159,7 +159,8 @@ absl::StatusOr<v1::VolunteerRequest> VolunteerRequests::Create(
   v1::VolunteerRequestCreated payload;
   *payload.mutable_volunteer_request() = ForEvent(request);
   write.Publish(events::MakeEvent(EventContextFor(principal, request_id),
-                                  municipality, request.name(), payload));
+                                  municipality, request.name(), payload),
+                request.newcomer());
   if (!idempotency_key.empty()) write.Idempotent(idempotency_key, id);
   ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
   if (write.Replayed(outcome)) {
@@ -259,9 +260,10 @@ absl::StatusOr<v1::VolunteerRequest> VolunteerRequests::Update(
     write.UpdateRequest(parsed.id, stored, updated);
     v1::VolunteerRequestUpdated payload;
     *payload.mutable_volunteer_request() = ForEvent(updated);
-    write.Publish(events::MakeEvent(EventContextFor(principal),
-                                    parsed.municipality, updated.name(),
-                                    payload));
+    write.Publish(
+        events::MakeEvent(EventContextFor(principal), parsed.municipality,
+                          updated.name(), payload),
+        updated.newcomer());
     ASSIGN_OR_RETURN(store::BatchOutcome outcome, write.Run());
     if (outcome.applied)
       return WithEtag(StoredRequest{updated, stored.version + 1});

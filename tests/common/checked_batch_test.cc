@@ -149,5 +149,25 @@ TEST_F(CheckedBatchTest, ConcurrentBatchesNeverExceedTheLimit) {
   EXPECT_EQ(Integer({"ZCARD", "t:{aalborg}:taken"}), 3);
 }
 
+TEST_F(CheckedBatchTest, EventTrailsLetAnErasureTakeEventsBack) {
+  for (const char* text : {"about her", "about her too"}) {
+    CheckedBatch batch;
+    batch.Publish("t:{aalborg}:events", Event(text), {1000},
+                  "t:{aalborg}:trail:7");
+    ASSERT_TRUE(batch.Run(*pool_).ok());
+  }
+  CheckedBatch other;
+  other.Publish("t:{aalborg}:events", Event("about someone else"), {1000});
+  ASSERT_TRUE(other.Run(*pool_).ok());
+  EXPECT_EQ(Integer({"LLEN", "t:{aalborg}:trail:7"}), 2);
+
+  CheckedBatch erase;
+  erase.EraseEventTrail("t:{aalborg}:events", "t:{aalborg}:trail:7");
+  ASSERT_TRUE(erase.Run(*pool_).ok());
+  EXPECT_EQ(Integer({"XLEN", "t:{aalborg}:events"}), 1)
+      << "only the event about someone else stays";
+  EXPECT_EQ(Integer({"EXISTS", "t:{aalborg}:trail:7"}), 0);
+}
+
 }  // namespace
 }  // namespace brobygger::store
