@@ -70,9 +70,7 @@ grpc::Status MatchingService::GetVolunteerRequest(
   return AuthorizedCall(
       *authorizer_, *context, "GetVolunteerRequest",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.requests().Get(principal, request->name()));
         return absl::OkStatus();
@@ -104,10 +102,9 @@ grpc::Status MatchingService::UpdateVolunteerRequest(
   return AuthorizedCall(
       *authorizer_, *context, "UpdateVolunteerRequest",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->volunteer_request().name(),
-                                "volunteer_request.name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->volunteer_request().name(),
+                               "volunteer_request.name")
+                            .status());
         ASSIGN_OR_RETURN(*response, matching_.requests().Update(
                                         principal, request->volunteer_request(),
                                         request->update_mask()));
@@ -121,9 +118,7 @@ grpc::Status MatchingService::CancelVolunteerRequest(
   return AuthorizedCall(
       *authorizer_, *context, "CancelVolunteerRequest",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response, matching_.lifecycle().CancelRequest(
                                         principal, request->name(),
                                         request->reason(), request->etag()));
@@ -137,10 +132,9 @@ grpc::Status MatchingService::SuggestMatches(
   return AuthorizedCall(
       *authorizer_, *context, "SuggestMatches",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->volunteer_request(),
-                                "volunteer_request"));
-        (void)tenant;
+        RETURN_IF_ERROR(
+            Tenant(principal, request->volunteer_request(), "volunteer_request")
+                .status());
         ASSIGN_OR_RETURN(*response, matching_.suggestions().Suggest(
                                         principal, request->volunteer_request(),
                                         request->top_k()));
@@ -154,9 +148,8 @@ grpc::Status MatchingService::AssignMatches(
   return AuthorizedCall(
       *authorizer_, *context, "AssignMatches",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->parent(), "parent"));
-        (void)tenant;
+        RETURN_IF_ERROR(
+            Tenant(principal, request->parent(), "parent").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.batch().Assign(principal, request->parent(),
                                                   request->volunteer_requests(),
@@ -171,10 +164,9 @@ grpc::Status MatchingService::ProposeMatch(
   return AuthorizedCall(
       *authorizer_, *context, "ProposeMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->volunteer_request(),
-                                "volunteer_request"));
-        (void)tenant;
+        RETURN_IF_ERROR(
+            Tenant(principal, request->volunteer_request(), "volunteer_request")
+                .status());
         ASSIGN_OR_RETURN(*response,
                          matching_.lifecycle().Propose(
                              principal, request->volunteer_request(),
@@ -189,9 +181,7 @@ grpc::Status MatchingService::GetMatch(Context* context,
   return AuthorizedCall(
       *authorizer_, *context, "GetMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.matches().Get(principal, request->name()));
         return absl::OkStatus();
@@ -223,9 +213,7 @@ grpc::Status MatchingService::AcceptMatch(Context* context,
   return AuthorizedCall(
       *authorizer_, *context, "AcceptMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(
             *response, matching_.lifecycle().Accept(principal, request->name(),
                                                     request->etag()));
@@ -239,9 +227,7 @@ grpc::Status MatchingService::DeclineMatch(
   return AuthorizedCall(
       *authorizer_, *context, "DeclineMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response, matching_.lifecycle().Decline(
                                         principal, request->name(),
                                         request->reason(), request->etag()));
@@ -255,9 +241,7 @@ grpc::Status MatchingService::ActivateMatch(
   return AuthorizedCall(
       *authorizer_, *context, "ActivateMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.lifecycle().Activate(
                              principal, request->name(), request->etag()));
@@ -271,9 +255,7 @@ grpc::Status MatchingService::EndMatch(Context* context,
   return AuthorizedCall(
       *authorizer_, *context, "EndMatch",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.lifecycle().End(
                              principal, request->name(), request->reason(),
@@ -288,9 +270,7 @@ grpc::Status MatchingService::GetMatchingSettings(
   return AuthorizedCall(
       *authorizer_, *context, "GetMatchingSettings",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.settings().Get(principal, request->name()));
         return absl::OkStatus();
@@ -303,10 +283,9 @@ grpc::Status MatchingService::UpdateMatchingSettings(
   return AuthorizedCall(
       *authorizer_, *context, "UpdateMatchingSettings",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->matching_settings().name(),
-                                "matching_settings.name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->matching_settings().name(),
+                               "matching_settings.name")
+                            .status());
         ASSIGN_OR_RETURN(*response, matching_.settings().Update(
                                         principal, request->matching_settings(),
                                         request->update_mask()));
@@ -320,9 +299,7 @@ grpc::Status MatchingService::GetVolunteerRecord(
   return AuthorizedCall(
       *authorizer_, *context, "GetVolunteerRecord",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.records().Get(principal, request->name()));
         return absl::OkStatus();
@@ -335,9 +312,7 @@ grpc::Status MatchingService::ExportVolunteerCertificate(
   return AuthorizedCall(
       *authorizer_, *context, "ExportVolunteerCertificate",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->name(), "name"));
-        (void)tenant;
+        RETURN_IF_ERROR(Tenant(principal, request->name(), "name").status());
         ASSIGN_OR_RETURN(*response, matching_.records().ExportCertificate(
                                         principal, request->name(),
                                         request->format(), request->issuer()));
@@ -351,9 +326,8 @@ grpc::Status MatchingService::SuggestActivities(
   return AuthorizedCall(
       *authorizer_, *context, "SuggestActivities",
       [&](const Principal& principal) -> absl::Status {
-        ASSIGN_OR_RETURN(const std::string tenant,
-                         Tenant(principal, request->newcomer(), "newcomer"));
-        (void)tenant;
+        RETURN_IF_ERROR(
+            Tenant(principal, request->newcomer(), "newcomer").status());
         ASSIGN_OR_RETURN(*response,
                          matching_.activities().Suggest(
                              principal, AuthorizationOf(*context), *request));
