@@ -19,6 +19,8 @@ PACKAGES=(
   nlohmann-json3-dev
   # The catalogue's plain-HTTP calendar feeds.
   libmicrohttpd-dev
+  # Notifications: webhooks (HTTP POST) and e-mail (SMTP).
+  libcurl4-openssl-dev
   # Tests.
   libgtest-dev libgmock-dev
   # The store: a private redis-server is started by deploy/local/up.sh and
