@@ -41,8 +41,8 @@ absl::StatusOr<std::string> ParseChildId(absl::string_view name,
   if (!parts.ok() || (*parts)[0] != municipality ||
       !api::IsValidNumericId((*parts)[1])) {
     return InvalidFieldError(
-        field, absl::StrCat("must name one of this municipality's ",
-                            collection, " as the registry does, e.g. "
+        field, absl::StrCat("must name one of this municipality's ", collection,
+                            " as the registry does, e.g. "
                             "\"municipalities/",
                             municipality, "/", collection, "/12\""));
   }
@@ -83,14 +83,12 @@ std::string ConcernName(absl::string_view municipality, absl::string_view id) {
   return absl::StrCat("municipalities/", municipality, "/concerns/", id);
 }
 
-std::string InboxName(absl::string_view municipality,
-                      absl::string_view inbox) {
+std::string InboxName(absl::string_view municipality, absl::string_view inbox) {
   return absl::StrCat("municipalities/", municipality, "/inboxes/", inbox);
 }
 
 std::string NotificationName(absl::string_view municipality,
-                             absl::string_view inbox,
-                             absl::string_view entry) {
+                             absl::string_view inbox, absl::string_view entry) {
   return absl::StrCat("municipalities/", municipality, "/inboxes/", inbox,
                       "/notifications/", entry);
 }
@@ -119,8 +117,8 @@ absl::StatusOr<std::string> ParseParent(absl::string_view parent,
 absl::StatusOr<ParsedName> ParseSubscriptionName(absl::string_view name,
                                                  absl::string_view field) {
   return ParseNumeric(
-      name, "municipalities/{municipality}/subscriptions/{subscription}",
-      field, "municipalities/aalborg/subscriptions/12");
+      name, "municipalities/{municipality}/subscriptions/{subscription}", field,
+      "municipalities/aalborg/subscriptions/12");
 }
 
 absl::StatusOr<ParsedName> ParseWebhookName(absl::string_view name,

@@ -35,8 +35,7 @@ std::string ActorName(absl::string_view municipality, absl::string_view id);
 std::string SubscriptionName(absl::string_view municipality,
                              absl::string_view id);
 std::string WebhookName(absl::string_view municipality, absl::string_view id);
-std::string BroadcastName(absl::string_view municipality,
-                          absl::string_view id);
+std::string BroadcastName(absl::string_view municipality, absl::string_view id);
 std::string ConcernName(absl::string_view municipality, absl::string_view id);
 std::string InboxName(absl::string_view municipality, absl::string_view inbox);
 std::string NotificationName(absl::string_view municipality,

@@ -80,8 +80,9 @@ class NotificationsKeys : public store::CollectionKeys {
   std::string Municipality(absl::string_view m) const {
     return keys_.Key(m, {"registry", "municipality"});
   }
-  // Set of volunteer actor names that matching lets see a newcomer (an
-  // accepted or active match), per newcomer id.
+  // Hash per newcomer id: match id -> the volunteer (actor name) matching
+  // lets see the newcomer (an accepted or active match), or "-" once the
+  // match ended (so a redelivered acceptance cannot grant it again).
   std::string Grants(absl::string_view m, absl::string_view newcomer) const {
     return keys_.Key(m, {"matching", "grants", newcomer});
   }
