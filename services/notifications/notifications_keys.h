@@ -30,13 +30,12 @@ class NotificationsKeys : public store::CollectionKeys {
   std::string Municipalities() const {
     return keys_.GlobalKey({"municipalities"});
   }
-  // Where events that keep failing go (EventConsumer's dead letters).
-  std::string EventDeadLetters() const {
-    return keys_.GlobalKey({"deadletter", "events"});
-  }
-  // Where deliveries that keep failing go.
-  std::string DeliveryDeadLetters() const {
-    return keys_.GlobalKey({"deadletter", "deliveries"});
+  // The one stream of dead letters: events the router gave up on
+  // (written by EventConsumer: fields stream, entry_id, error, event) and
+  // deliveries the delivery worker gave up on (field "kind" = "webhook" or
+  // "email", and the delivery's fields).
+  std::string DeadLetters() const {
+    return keys_.GlobalKey({"deadletter"});
   }
 
   // --- Projection of the registry and of matching ------------------------
