@@ -1,11 +1,13 @@
 // One page of a List call over a DocumentStore index, shared by the
-// resources that are listed oldest first with a filter (the registry's
-// contact points and fora, the catalogue's activities and feeds): pick the narrowest index that holds every match, scan it
-// by id, load the documents and keep those the filter accepts.
+// resources that are listed by id with a filter (the registry's contact
+// points and fora, the catalogue's activities and feeds, the notification
+// service's concerns): pick the narrowest index that holds every match,
+// scan it by id, load the documents and keep those the filter accepts.
 #ifndef BROBYGGER_COMMON_STORE_INDEX_PAGE_H_
 #define BROBYGGER_COMMON_STORE_INDEX_PAGE_H_
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,7 +46,8 @@ inline absl::StatusOr<std::string> SmallestIndex(
 }
 
 // Up to `page_size` resources of `collection` listed in `index` with an id
-// above `cursor` that `matches` accepts, oldest first. At most
+// above `cursor` that `matches` accepts, oldest first (with
+// `newest_first`: ids below `cursor`, newest first). At most
 // `max_scanned` ids are examined per call, so a very selective filter
 // cannot make one call slow: the page then holds fewer items and a cursor
 // to go on from. Documents deleted between the scan and the load are
@@ -53,9 +56,12 @@ template <typename Resource, typename Matches>
 absl::StatusOr<IndexPage<Resource>> ScanIndexPage(
     store::DocumentStore& store, absl::string_view municipality,
     absl::string_view collection, const std::string& index, int page_size,
-    absl::string_view cursor, int max_scanned, const Matches& matches) {
+    absl::string_view cursor, int max_scanned, const Matches& matches,
+    bool newest_first = false) {
   IndexPage<Resource> page;
-  double after = cursor.empty() ? 0 : IdScore(cursor);
+  double after = !cursor.empty() ? IdScore(cursor)
+                 : newest_first  ? std::numeric_limits<double>::max()
+                                 : 0;
   int scanned = 0;
   // The first read fetches one page; later reads (when the filter skipped
   // actors) grow, so selective filters need few round trips.
@@ -63,7 +69,7 @@ absl::StatusOr<IndexPage<Resource>> ScanIndexPage(
   while (static_cast<int>(page.items.size()) < page_size &&
          scanned < max_scanned) {
     ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                     store.Scan(index, after, batch));
+                     store.Scan(index, after, batch, newest_first));
     if (ids.empty()) {
       page.next_cursor.clear();
       break;

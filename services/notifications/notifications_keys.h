@@ -156,6 +156,12 @@ class NotificationsKeys : public store::CollectionKeys {
   std::string OpenConcernClaims(absl::string_view m) const {
     return keys_.Key(m, {kConcernCollection, "open"});
   }
+  // List of the stream ids of the concern events about a newcomer (a
+  // DocumentStore event trail), erased with the newcomer.
+  std::string ConcernEventTrail(absl::string_view m,
+                                absl::string_view newcomer) const {
+    return keys_.Key(m, {kConcernCollection, "events", newcomer});
+  }
 };
 
 }  // namespace brobygger::notifications

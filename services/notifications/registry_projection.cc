@@ -11,6 +11,7 @@
 #include "brobygger/registry/v1/events.pb.h"
 #include "brobygger/registry/v1/municipality.pb.h"
 #include "common/redis/lua_script.h"
+#include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/resource_io.h"
 #include "common/text/fold.h"
@@ -70,10 +71,15 @@ return redis.call('DEL', KEYS[1])
   return *script;
 }
 
-// KEYS: grants hash. ARGV: match id, volunteer name or "-" for ended.
-// An ended match stays ended. Returns 1 if the grants changed.
+// KEYS: grants hash, tombstones. ARGV: match id, volunteer name or "-"
+// for ended, the newcomer's tombstone member. An ended match stays ended,
+// and an erased newcomer gets no grants back: matching's events arrive on
+// another stream, so its MatchEnded (or a redelivered MatchAccepted) may
+// come after the NewcomerErased that deleted the hash. Returns 1 if the
+// grants changed.
 const redis::LuaScript& GrantScript() {
   static const auto* script = new redis::LuaScript(R"lua(
+if redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then return 0 end
 local stored = redis.call('HGET', KEYS[1], ARGV[1])
 if stored == '-' or stored == ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -376,8 +382,10 @@ absl::StatusOr<ProjectionChange> RegistryProjection::ApplyGrant(
   ASSIGN_OR_RETURN(
       redis::Reply reply,
       GrantScript().Run(
-          ctx_.pool, {ctx_.keys.Grants(m, newcomer)},
-          {std::string(match), granted ? std::string(volunteer) : kEnded}));
+          ctx_.pool,
+          {ctx_.keys.Grants(m, newcomer), ctx_.keys.ActorTombstones(m)},
+          {std::string(match), granted ? std::string(volunteer) : kEnded,
+           ctx_.keys.Actor(m, newcomer)}));
   if (reply.is_error()) {
     return absl::UnavailableError(
         absl::StrCat("cannot store grant: ", reply.str));
@@ -509,8 +517,10 @@ absl::StatusOr<ResolvedContact> RegistryProjection::ResolveContact(
   ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
                    ctx_.pool.Pipeline(commands));
   const std::string folded_area = text::FoldForSearch(area);
-  std::optional<rv1::ContactPoint> for_area;
-  std::optional<rv1::ContactPoint> for_topic;
+  // Candidates in order of preference, ids ascending within each kind, as
+  // the registry orders them.
+  std::vector<rv1::ContactPoint> for_area;
+  std::vector<rv1::ContactPoint> for_topic;
   for (const redis::Reply& reply : replies) {
     if (reply.is_error()) return absl::UnavailableError(reply.str);
     ASSIGN_OR_RETURN(std::optional<rv1::ContactPoint> point,
@@ -519,42 +529,63 @@ absl::StatusOr<ResolvedContact> RegistryProjection::ResolveContact(
     // update is applied; the record itself says where it belongs.
     if (!point.has_value() || point->topic() != topic) continue;
     if (point->areas().empty()) {
-      if (!for_topic.has_value()) for_topic = std::move(point);
+      for_topic.push_back(*std::move(point));
       continue;
     }
-    if (folded_area.empty() || for_area.has_value()) continue;
+    if (folded_area.empty()) continue;
     for (const std::string& covered : point->areas()) {
       if (text::FoldForSearch(covered) == folded_area) {
-        for_area = std::move(point);
+        for_area.push_back(*std::move(point));
         break;
       }
     }
   }
-  ResolvedContact resolved;
-  const std::optional<rv1::ContactPoint>& chosen =
-      for_area.has_value() ? for_area : for_topic;
-  if (chosen.has_value()) {
-    resolved.contact_point = chosen->name();
-    resolved.contact = chosen->contact();
-  } else {
-    ASSIGN_OR_RETURN(
-        redis::Reply reply,
-        ctx_.pool.Run({"HGET", keys.Municipality(municipality), "d"}));
-    if (reply.is_error()) return absl::UnavailableError(reply.str);
-    ASSIGN_OR_RETURN(std::optional<rv1::Municipality> record,
-                     ParseRecord<rv1::Municipality>(reply, "municipality"));
-    if (!record.has_value() || record->coordinator().empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the municipality has no contact point for \"", topic,
-          "\" and no coordinator in the registry: ask a caseworker to add "
-          "one"));
-    }
-    resolved.contact = record->coordinator();
+  std::vector<rv1::ContactPoint> candidates = std::move(for_area);
+  for (rv1::ContactPoint& point : for_topic) {
+    candidates.push_back(std::move(point));
   }
-  ASSIGN_OR_RETURN(std::optional<rv1::Actor> contact,
-                   FindActor(municipality, store::IdOf(resolved.contact)));
-  resolved.contact_display_name =
-      contact.has_value() ? contact->display_name() : resolved.contact;
+  std::vector<std::string> contact_ids;
+  for (const rv1::ContactPoint& point : candidates) {
+    contact_ids.push_back(store::IdOf(point.contact()));
+  }
+  ASSIGN_OR_RETURN(std::vector<rv1::Actor> contacts,
+                   FindActors(municipality, contact_ids));
+  // Like the registry, a contact point whose contact is not (or no longer)
+  // an actor is passed over rather than named.
+  for (const rv1::ContactPoint& point : candidates) {
+    for (const rv1::Actor& actor : contacts) {
+      if (actor.name() != point.contact()) continue;
+      ResolvedContact resolved;
+      resolved.contact_point = point.name();
+      resolved.contact = point.contact();
+      resolved.contact_display_name = actor.display_name();
+      return resolved;
+    }
+  }
+
+  ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      ctx_.pool.Run({"HGET", keys.Municipality(municipality), "d"}));
+  if (reply.is_error()) return absl::UnavailableError(reply.str);
+  ASSIGN_OR_RETURN(std::optional<rv1::Municipality> record,
+                   ParseRecord<rv1::Municipality>(reply, "municipality"));
+  std::optional<rv1::Actor> coordinator;
+  if (record.has_value() && !record->coordinator().empty()) {
+    ASSIGN_OR_RETURN(
+        coordinator,
+        FindActor(municipality, store::IdOf(record->coordinator())));
+  }
+  if (!coordinator.has_value()) {
+    return PreconditionError(
+        "NO_CONTACT", MunicipalityName(municipality),
+        absl::StrCat("the municipality has no contact point for \"", topic,
+                     "\" and no coordinator in the registry: ask a caseworker "
+                     "to create a contact point for the topic or set the "
+                     "municipality's coordinator"));
+  }
+  ResolvedContact resolved;
+  resolved.contact = coordinator->name();
+  resolved.contact_display_name = coordinator->display_name();
   return resolved;
 }
 

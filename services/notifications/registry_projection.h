@@ -101,8 +101,10 @@ class RegistryProjection {
       absl::string_view municipality, absl::string_view forum_id);
 
   // As the registry's ResolveContact: the contact point for the topic and
-  // the area, else for the topic in the whole municipality, else the
-  // municipality's coordinator. FAILED_PRECONDITION when there is none.
+  // the area, else for the topic in the whole municipality (ids ascending
+  // within each), else the municipality's coordinator; a contact that is
+  // not a known actor is passed over. FAILED_PRECONDITION (type
+  // NO_CONTACT) when there is none.
   absl::StatusOr<ResolvedContact> ResolveContact(absl::string_view municipality,
                                                  absl::string_view topic,
                                                  absl::string_view area);
