@@ -33,7 +33,7 @@ for _, op in ipairs(ops) do
   local key, a = op.key, op.args
   local c = op.code
   if c == 'version' or c == 'absent' or c == 'exists' or c == 'below' or
-     c == 'claim' or c == 'unused' then
+     c == 'claim' or c == 'unused' or c == 'fewer' then
     check = check + 1
     if c == 'version' then
       local current = redis.call('HGET', key, 'v')
@@ -63,6 +63,11 @@ for _, op in ipairs(ops) do
     elseif c == 'unused' then
       local value = redis.call('GET', key)
       if value then return {'FAIL', check, 'replayed', key, value} end
+    elseif c == 'fewer' then
+      local count = redis.call('ZCARD', key)
+      if count >= tonumber(a[1]) then
+        return {'FAIL', check, 'limit', key, tostring(count)}
+      end
     end
   end
 end
@@ -90,6 +95,10 @@ for _, op in ipairs(ops) do
     if redis.call('HGET', key, a[1]) == a[2] then redis.call('HDEL', key, a[1]) end
   elseif c == 'setex' then
     redis.call('SET', key, a[1], 'PX', a[2])
+  elseif c == 'set' then
+    redis.call('SET', key, a[1])
+  elseif c == 'counter' then
+    redis.call('INCR', key)
   elseif c == 'xadd' then
     redis.call('XADD', key, 'MAXLEN', '~', a[1], '*', a[2], a[3])
   elseif c == 'publish' then
@@ -155,6 +164,10 @@ int CheckedBatch::RequireUnused(std::string key) {
   return AddCheck({"unused", std::move(key), {}});
 }
 
+int CheckedBatch::RequireFewerMembers(std::string sorted_set, int64_t limit) {
+  return AddCheck({"fewer", std::move(sorted_set), {absl::StrCat(limit)}});
+}
+
 void CheckedBatch::PutDocument(std::string document_key, std::string data,
                                int64_t version) {
   ops_.push_back({"put",
@@ -200,6 +213,14 @@ void CheckedBatch::SetWithExpiry(std::string key, std::string value,
                   std::move(key),
                   {std::move(value), absl::StrCat(std::max<int64_t>(
                                          1, absl::ToInt64Milliseconds(ttl)))}});
+}
+
+void CheckedBatch::Set(std::string key, std::string value) {
+  ops_.push_back({"set", std::move(key), {std::move(value)}});
+}
+
+void CheckedBatch::IncrementCounter(std::string key) {
+  ops_.push_back({"counter", std::move(key), {}});
 }
 
 void CheckedBatch::StreamAdd(std::string stream, int64_t max_len,

@@ -65,6 +65,10 @@ class CheckedBatch {
   int RequireClaimFree(std::string hash, std::string field, std::string owner);
   // GET key is absent (an idempotency key not used yet).
   int RequireUnused(std::string key);
+  // ZCARD sorted_set < limit (e.g. at most so many subscriptions per
+  // subscriber, counted by their index); refused as kLimitReached with the
+  // count as `current`.
+  int RequireFewerMembers(std::string sorted_set, int64_t limit);
 
   // Writes, applied in the order added.
   // HSET key d data v version.
@@ -78,6 +82,10 @@ class CheckedBatch {
   // HDEL only while the field holds `value` (a claim given up by its owner).
   void HashDeleteIf(std::string hash, std::string field, std::string value);
   void SetWithExpiry(std::string key, std::string value, absl::Duration ttl);
+  // SET without expiry (a value kept apart from a document, e.g. a secret).
+  void Set(std::string key, std::string value);
+  // INCR: a counter readers compare to notice that something changed.
+  void IncrementCounter(std::string key);
   // XADD with approximate MAXLEN, one field.
   void StreamAdd(std::string stream, int64_t max_len, std::string field,
                  std::string value);

@@ -92,6 +92,16 @@ class NotificationsKeys : public store::CollectionKeys {
   std::string SubscriptionsVersion(absl::string_view m) const {
     return keys_.Key(m, {kSubscriptionCollection, "version"});
   }
+  // Sorted set (score = id) of the subscriptions of an actor (its id).
+  std::string SubscriptionsOfActor(absl::string_view m,
+                                   absl::string_view actor_id) const {
+    return Index(m, kSubscriptionCollection, "subscriber", actor_id);
+  }
+  // Sorted set (score = id) of the subscriptions of a webhook endpoint.
+  std::string SubscriptionsOfWebhook(absl::string_view m,
+                                     absl::string_view webhook_id) const {
+    return Index(m, kSubscriptionCollection, "webhook", webhook_id);
+  }
 
   // --- Inboxes ----------------------------------------------------------
   // Stream per inbox (actor id): one entry per notification.
@@ -143,6 +153,12 @@ class NotificationsKeys : public store::CollectionKeys {
   std::string WebhookSecret(absl::string_view m,
                             absl::string_view webhook) const {
     return keys_.Key(m, {kWebhookCollection, webhook, "secret"});
+  }
+  // Sorted set (score = id) of the webhook endpoints of an owner (its
+  // actor id).
+  std::string WebhooksOfOwner(absl::string_view m,
+                              absl::string_view owner_id) const {
+    return Index(m, kWebhookCollection, "owner", owner_id);
   }
 
   // --- Broadcasts ------------------------------------------------------

@@ -169,5 +169,51 @@ TEST_F(CheckedBatchTest, EventTrailsLetAnErasureTakeEventsBack) {
   EXPECT_EQ(Integer({"EXISTS", "t:{aalborg}:trail:7"}), 0);
 }
 
+TEST_F(CheckedBatchTest, FewerMembersCountsTheSortedSet) {
+  ASSERT_TRUE(
+      pool_->Run({"ZADD", "t:{aalborg}:subs", "1", "1", "2", "2"}).ok());
+  CheckedBatch full;
+  const int limit = full.RequireFewerMembers("t:{aalborg}:subs", 2);
+  full.SortedSetAdd("t:{aalborg}:subs", 3, "3");
+  auto refused = full.Run(*pool_);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_FALSE(refused->applied);
+  EXPECT_EQ(refused->refusal.check, limit);
+  EXPECT_EQ(refused->refusal.kind, Kind::kLimitReached);
+  EXPECT_EQ(refused->refusal.current, "2");
+  EXPECT_EQ(Integer({"ZCARD", "t:{aalborg}:subs"}), 2);
+
+  CheckedBatch room;
+  room.RequireFewerMembers("t:{aalborg}:subs", 3);
+  room.SortedSetAdd("t:{aalborg}:subs", 3, "3");
+  auto applied = room.Run(*pool_);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_TRUE(applied->applied);
+  EXPECT_EQ(Integer({"ZCARD", "t:{aalborg}:subs"}), 3);
+}
+
+TEST_F(CheckedBatchTest, SetsPlainValuesAndIncrementsCounters) {
+  ASSERT_TRUE(pool_->Run({"SET", "t:{aalborg}:version", "4"}).ok());
+  CheckedBatch batch;
+  batch.Set("t:{aalborg}:secret", "s3cret");
+  batch.IncrementCounter("t:{aalborg}:version");
+  batch.IncrementCounter("t:{aalborg}:fresh");
+  auto outcome = batch.Run(*pool_);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_TRUE(outcome->applied);
+  EXPECT_EQ(Get({"GET", "t:{aalborg}:secret"}), "s3cret");
+  EXPECT_EQ(Integer({"TTL", "t:{aalborg}:secret"}), -1) << "kept, no expiry";
+  EXPECT_EQ(Get({"GET", "t:{aalborg}:version"}), "5");
+  EXPECT_EQ(Get({"GET", "t:{aalborg}:fresh"}), "1");
+
+  CheckedBatch refused;
+  refused.RequireExists("t:{aalborg}:missing");
+  refused.Set("t:{aalborg}:secret", "other");
+  refused.IncrementCounter("t:{aalborg}:version");
+  ASSERT_TRUE(refused.Run(*pool_).ok());
+  EXPECT_EQ(Get({"GET", "t:{aalborg}:secret"}), "s3cret");
+  EXPECT_EQ(Get({"GET", "t:{aalborg}:version"}), "5");
+}
+
 }  // namespace
 }  // namespace brobygger::store
