@@ -1,6 +1,5 @@
 #include "services/notifications/webhook_endpoints.h"
 
-#include <openssl/rand.h>
 
 #include <optional>
 #include <utility>
@@ -24,6 +23,7 @@
 #include "services/notifications/notification_names.h"
 #include "services/notifications/subscription_access.h"
 #include "services/notifications/subscription_rules.h"
+#include "services/notifications/webhook_signature.h"
 #include "services/notifications/webhook_url.h"
 
 namespace brobygger::notifications {
@@ -31,21 +31,7 @@ namespace {
 
 namespace rv1 = ::brobygger::registry::v1;
 
-constexpr int kSecretBytes = 32;
 constexpr int kMaxScannedPerPage = 5000;
-
-// A new signing secret: 32 random bytes, base64url without padding.
-// (The same as webhook_signature.h's NewWebhookSecret; one of them goes
-// when both branches meet.)
-absl::StatusOr<std::string> MakeSigningSecret() {
-  unsigned char bytes[kSecretBytes];
-  if (RAND_bytes(bytes, kSecretBytes) != 1) {
-    return absl::UnavailableError(
-        "the random number generator failed to make a secret; retry");
-  }
-  return absl::WebSafeBase64Escape(
-      absl::string_view(reinterpret_cast<const char*>(bytes), kSecretBytes));
-}
 
 // Persons cannot own a system.
 bool IsOrganisation(rv1::ActorKind kind) {
@@ -80,8 +66,8 @@ void CheckEndpointFields(const v1::WebhookEndpoint& endpoint,
                  /*required=*/true, "webhook_endpoint.display_name",
                  "a name people recognise, e.g. \"Red Cross volunteer app\"",
                  violations);
-  const absl::Status url =
-      CheckWebhookUrl(endpoint.url(), "webhook_endpoint.url");
+  const absl::Status url = PrefixFieldViolations(
+      CheckWebhookUrl(endpoint.url()), "webhook_endpoint");
   for (const FieldViolation& v : FieldViolationsOf(url)) {
     violations->Add(v.field, v.description);
   }
@@ -171,7 +157,7 @@ absl::StatusOr<v1::WebhookEndpoint> WebhookEndpoints::Create(
   }
   RETURN_IF_ERROR(CheckOwner(municipality, endpoint.owner()));
 
-  ASSIGN_OR_RETURN(std::string secret, MakeSigningSecret());
+  std::string secret = NewWebhookSecret();
   ASSIGN_OR_RETURN(std::string id, store_.NextWebhookId(municipality));
   const auto now = store::ToTimestamp(absl::Now());
   ClearOutputOnly(&endpoint);
@@ -359,7 +345,7 @@ absl::StatusOr<v1::WebhookEndpoint> WebhookEndpoints::RotateSecret(
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(StoredWebhook stored,
                      LoadManaged(principal, municipality, parsed.id));
-    ASSIGN_OR_RETURN(std::string secret, MakeSigningSecret());
+    std::string secret = NewWebhookSecret();
     v1::WebhookEndpoint updated = stored.resource;
     *updated.mutable_update_time() = store::ToTimestamp(absl::Now());
 

@@ -1,145 +1,105 @@
 #include "services/notifications/webhook_url.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 
-#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
+#include "services/notifications/curl_support.h"
 
 namespace brobygger::notifications {
 namespace {
 
-struct Authority {
-  absl::string_view host;  // brackets kept for IPv6
-  absl::string_view port;  // empty when absent
+struct CurlUrlDeleter {
+  void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
 };
 
-// Splits "host", "host:port", "[v6]" or "[v6]:port"; false when malformed.
-bool SplitAuthority(absl::string_view authority, Authority* out) {
-  if (absl::StartsWith(authority, "[")) {
-    const size_t close = authority.find(']');
-    if (close == absl::string_view::npos) return false;
-    out->host = authority.substr(0, close + 1);
-    absl::string_view rest = authority.substr(close + 1);
-    if (rest.empty()) return true;
-    if (rest[0] != ':') return false;
-    out->port = rest.substr(1);
-    return !out->port.empty();
-  }
-  const size_t colon = authority.rfind(':');
-  if (colon == absl::string_view::npos) {
-    out->host = authority;
-    return true;
-  }
-  out->host = authority.substr(0, colon);
-  out->port = authority.substr(colon + 1);
-  return !out->port.empty();
+absl::Status Invalid(absl::string_view why) {
+  return InvalidFieldError("url", absl::StrCat("the webhook URL ", why));
 }
 
-bool IsValidPort(absl::string_view port) {
-  if (port.empty()) return true;
-  for (char c : port) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+// The part, or nullopt when the URL has none.
+std::optional<std::string> GetPart(CURLU* url, CURLUPart which) {
+  char* part = nullptr;
+  if (curl_url_get(url, which, &part, 0) != CURLUE_OK || part == nullptr) {
+    return std::nullopt;
   }
-  uint32_t value = 0;
-  return port.size() <= 5 && absl::SimpleAtoi(port, &value) && value >= 1 &&
-         value <= 65535;
+  std::string value(part);
+  curl_free(part);
+  return value;
 }
 
-bool IsValidHost(absl::string_view host) {
-  if (host.empty()) return false;
-  if (absl::StartsWith(host, "[")) {
+bool IsLoopbackHost(absl::string_view host) {
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  const std::string text(host);
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     const std::string inner(host.substr(1, host.size() - 2));
-    in6_addr address;
-    return inet_pton(AF_INET6, inner.c_str(), &address) == 1;
+    in6_addr v6;
+    return inet_pton(AF_INET6, inner.c_str(), &v6) == 1 &&
+           std::memcmp(&v6, &in6addr_loopback, sizeof v6) == 0;
   }
-  for (char c : host) {
-    const auto u = static_cast<unsigned char>(c);
-    // Letters, digits, '-', '.' and internationalised names already
-    // converted to punycode; anything else (%-escapes, '\\') is refused.
-    if (!absl::ascii_isalnum(u) && c != '-' && c != '.') return false;
-  }
-  return true;
+  return false;
 }
 
 }  // namespace
 
-bool IsLoopbackHost(absl::string_view host) {
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
-  if (absl::StartsWith(host, "[")) {
-    if (host.size() < 2 || host.back() != ']') return false;
-    const std::string inner(host.substr(1, host.size() - 2));
-    in6_addr address;
-    return inet_pton(AF_INET6, inner.c_str(), &address) == 1 &&
-           IN6_IS_ADDR_LOOPBACK(&address);
-  }
-  const std::string text(host);
-  in_addr address;
-  if (inet_pton(AF_INET, text.c_str(), &address) != 1) return false;
-  return (ntohl(address.s_addr) >> 24) == 127;
-}
-
-absl::Status CheckWebhookUrl(absl::string_view url, absl::string_view field) {
-  constexpr char kExample[] = "e.g. \"https://hooks.example.org/brobygger\"";
+absl::Status CheckWebhookUrl(absl::string_view url) {
   if (url.empty()) {
-    return InvalidFieldError(
-        field, absl::StrCat("is required: the https:// URL deliveries are "
-                            "POSTed to, ",
-                            kExample));
+    return Invalid("is required: the https:// address that receives events");
   }
   if (url.size() > kMaxWebhookUrlLength) {
-    return InvalidFieldError(
-        field, absl::StrCat("is longer than ", kMaxWebhookUrlLength,
-                            " characters; use a shorter URL"));
+    return Invalid(
+        absl::StrCat("is longer than ", kMaxWebhookUrlLength, " characters"));
   }
   for (char c : url) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f) {
-      return InvalidFieldError(
-          field,
-          "contains spaces, control or non-ASCII characters; percent-encode "
-          "the path and write the host in punycode");
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f) {
+      return Invalid(
+          "contains spaces or control characters; percent-encode them");
     }
   }
-  bool https = false;
-  absl::string_view rest;
-  if (absl::StartsWithIgnoreCase(url, "https://")) {
-    https = true;
-    rest = url.substr(8);
-  } else if (absl::StartsWithIgnoreCase(url, "http://")) {
-    rest = url.substr(7);
-  } else {
-    return InvalidFieldError(
-        field, absl::StrCat("must be an https:// URL, ", kExample));
+  InitCurlOnce();
+  std::unique_ptr<CURLU, CurlUrlDeleter> parsed(curl_url());
+  if (parsed == nullptr) return absl::ResourceExhaustedError("curl_url");
+  const std::string text(url);
+  // Any scheme parses, so the scheme check below gives the clearer message.
+  const CURLUcode code = curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(),
+                                      CURLU_NON_SUPPORT_SCHEME);
+  if (code != CURLUE_OK) {
+    return Invalid(absl::StrCat("cannot be parsed (", curl_url_strerror(code),
+                                "); give an absolute https:// URL"));
   }
-  const absl::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (absl::StrContains(authority, "@")) {
-    return InvalidFieldError(
-        field,
-        "must not contain user information (\"user:password@\"): deliveries "
-        "are authenticated by their Brobygger-Signature header");
+  const std::string scheme = absl::AsciiStrToLower(
+      GetPart(parsed.get(), CURLUPART_SCHEME).value_or(""));
+  const std::string host = GetPart(parsed.get(), CURLUPART_HOST).value_or("");
+  if (host.empty()) return Invalid("has no host");
+  if (GetPart(parsed.get(), CURLUPART_USER) ||
+      GetPart(parsed.get(), CURLUPART_PASSWORD) ||
+      GetPart(parsed.get(), CURLUPART_OPTIONS)) {
+    return Invalid(
+        "must not contain user information (user:password@); receivers "
+        "authenticate deliveries by their Brobygger-Signature");
   }
-  Authority parts;
-  if (!SplitAuthority(authority, &parts) || !IsValidHost(parts.host)) {
-    return InvalidFieldError(
-        field, absl::StrCat("has no valid host name or address, ", kExample));
+  if (scheme == "https") return absl::OkStatus();
+  if (scheme == "http") {
+    if (IsLoopbackHost(host)) return absl::OkStatus();
+    return Invalid(
+        "must use https://; http:// is allowed only for loopback hosts "
+        "(127.0.0.1, [::1], localhost)");
   }
-  if (!IsValidPort(parts.port)) {
-    return InvalidFieldError(field, "has a port outside 1-65535");
-  }
-  if (!https && !IsLoopbackHost(parts.host)) {
-    return InvalidFieldError(
-        field,
-        "must use https:// (http:// is accepted only for 127.0.0.1, ::1 and "
-        "localhost): deliveries carry events about people and travel "
-        "encrypted");
-  }
-  return absl::OkStatus();
+  return Invalid(absl::StrCat("has the scheme \"", scheme,
+                              "\"; only https:// is allowed"));
 }
 
 }  // namespace brobygger::notifications

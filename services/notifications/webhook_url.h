@@ -1,10 +1,7 @@
-// Where webhook deliveries may be POSTed.
-//
-// Deliveries carry events about people to an external system, so they
-// travel encrypted: an https:// URL, except http:// to the machine itself
-// (127.0.0.0/8, ::1, "localhost"), which tests and local relays use. User
-// information ("https://user:pass@host/") is refused: credentials in a URL
-// end up in logs, and deliveries are authenticated by their signature.
+// Which URLs may be webhook endpoints (webhook.proto: "An https:// URL
+// (http:// only for loopback addresses), at most 2000 characters, without
+// user information"). Parsed with curl's own URL parser, so what passes
+// here is what HttpPost will connect to.
 #ifndef BROBYGGER_SERVICES_NOTIFICATIONS_WEBHOOK_URL_H_
 #define BROBYGGER_SERVICES_NOTIFICATIONS_WEBHOOK_URL_H_
 
@@ -13,17 +10,16 @@
 
 namespace brobygger::notifications {
 
-inline constexpr int kMaxWebhookUrlLength = 2000;
+inline constexpr size_t kMaxWebhookUrlLength = 2000;
 
-// OK for an absolute https:// URL (or http:// to a loopback host) with a
-// host, an optional port 1-65535, no user information, no whitespace or
-// control characters, at most kMaxWebhookUrlLength characters; otherwise
-// INVALID_ARGUMENT naming `field` and saying what to send instead.
-absl::Status CheckWebhookUrl(absl::string_view url, absl::string_view field);
-
-// Whether `host` (as written in a URL: "[::1]" in brackets) is the machine
-// itself.
-bool IsLoopbackHost(absl::string_view host);
+// OK, or INVALID_ARGUMENT saying what is wrong: longer than 2000
+// characters, spaces or control characters, unparseable, a scheme other
+// than https (http only for the loopback hosts 127.0.0.0/8, [::1] and
+// localhost, so tests and local demos work without certificates), or user
+// information ("user:password@"), which would end up in logs and is no
+// way to authenticate a webhook (the signature is). The error names the
+// field "url" (prefix it with PrefixFieldViolations for nested messages).
+absl::Status CheckWebhookUrl(absl::string_view url);
 
 }  // namespace brobygger::notifications
 
