@@ -42,8 +42,10 @@ absl::StatusOr<StreamInfo> ReadStreamInfo(redis::RedisPool& pool,
   return info;
 }
 
+}  // namespace
+
 // An XRANGE entry: [id, [field, value, ...]].
-StreamEntry ToEntry(const redis::Reply& reply) {
+StreamEntry ParseStreamEntry(const redis::Reply& reply) {
   StreamEntry entry;
   if (reply.elements.empty()) return entry;
   entry.id = reply.elements[0].str;
@@ -54,8 +56,6 @@ StreamEntry ToEntry(const redis::Reply& reply) {
   }
   return entry;
 }
-
-}  // namespace
 
 bool StreamIdLess(absl::string_view a, absl::string_view b) {
   const auto split = [](absl::string_view id) {
@@ -104,7 +104,7 @@ absl::StatusOr<StreamTail::Batch> StreamTail::Next(int count) {
   }
   batch.entries.reserve(replies[0].elements.size());
   for (const redis::Reply& entry : replies[0].elements) {
-    batch.entries.push_back(ToEntry(entry));
+    batch.entries.push_back(ParseStreamEntry(entry));
   }
   if (!batch.entries.empty()) position_ = batch.entries.back().id;
   return batch;

@@ -32,6 +32,9 @@ struct StreamEntry {
   absl::string_view Field(absl::string_view field) const;
 };
 
+// One entry of an XRANGE / XREAD reply: [id, [field, value, ...]].
+StreamEntry ParseStreamEntry(const redis::Reply& reply);
+
 class StreamTail {
  public:
   StreamTail(redis::RedisPool& pool, std::string stream)

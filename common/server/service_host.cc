@@ -253,6 +253,9 @@ void ServiceHost::Shutdown() {
     // accepting calls and give in-flight ones the drain timeout.
     impl_->readiness->Stop();
     impl_->server->GetHealthCheckService()->Shutdown();
+    // Long-lived streams (a watched inbox) end now instead of holding the
+    // drain open until its deadline.
+    if (impl_->options.on_drain) impl_->options.on_drain();
     const absl::Time started = absl::Now();
     impl_->server->Shutdown(absl::ToChronoTime(started + drain));
     impl_->server->Wait();

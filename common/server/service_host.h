@@ -39,6 +39,9 @@ struct HostOptions {
   absl::Duration readiness_interval = absl::Seconds(1);
   // Called every readiness_interval; OK means ready.
   std::function<absl::Status()> readiness_probe;
+  // Called once when draining starts, after health turned NOT_SERVING and
+  // before in-flight calls are awaited: the place to end server streams.
+  std::function<void()> on_drain;
 };
 
 // Fills HostOptions from the shared flags (common/config/flags.h); the
