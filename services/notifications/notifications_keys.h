@@ -129,6 +129,21 @@ class NotificationsKeys : public store::CollectionKeys {
                         absl::string_view recipient) const {
     return keys_.Key(m, {"delivered", event_id, recipient});
   }
+  // Hash of the inbox's bookkeeping, kept by every script that adds,
+  // trims, erases or marks entries: "unread" = how many entries are unread
+  // (after the read-up-to mark and not in the read hash), so that unread
+  // counts are O(1); "removed" = the newest entry id trimmed or erased, for
+  // Watch gaps (Redis' own max-deleted-entry-id ignores trimming).
+  std::string InboxMeta(absl::string_view m, absl::string_view inbox) const {
+    return keys_.Key(m, {"inbox", inbox, "meta"});
+  }
+  // Hash: read-up-to mark (entry id) -> when it was set (Unix ms). An entry
+  // at or before the mark was read when the earliest mark at or after it
+  // was set; marks that cover no retained entry are pruned.
+  std::string InboxReadMarks(absl::string_view m,
+                             absl::string_view inbox) const {
+    return keys_.Key(m, {"inbox", inbox, "marks"});
+  }
 
   // --- Outgoing deliveries (e-mail, webhooks) ---------------------------
   // Hash per delivery: what to send, where, attempts so far.
