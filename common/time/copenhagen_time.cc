@@ -1,6 +1,6 @@
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 
-namespace brobygger::catalogue {
+namespace brobygger::time {
 namespace {
 
 struct LoadedZone {
@@ -39,4 +39,4 @@ absl::CivilSecond AbsoluteToCopenhagen(absl::Time time) {
   return absl::ToCivilSecond(time, CopenhagenTimeZone());
 }
 
-}  // namespace brobygger::catalogue
+}  // namespace brobygger::time
