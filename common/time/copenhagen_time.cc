@@ -35,6 +35,11 @@ absl::Time CopenhagenToAbsolute(absl::CivilSecond local) {
   return CopenhagenTimeZone().At(local).pre;
 }
 
+absl::Time CopenhagenFirstReached(absl::CivilSecond local) {
+  const absl::TimeZone::TimeInfo info = CopenhagenTimeZone().At(local);
+  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
+}
+
 absl::CivilSecond AbsoluteToCopenhagen(absl::Time time) {
   return absl::ToCivilSecond(time, CopenhagenTimeZone());
 }

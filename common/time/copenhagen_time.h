@@ -27,6 +27,13 @@ const absl::TimeZone& CopenhagenTimeZone();
 // (02:30 on the last Sunday of March is 03:30 summer time).
 absl::Time CopenhagenToAbsolute(absl::CivilSecond local);
 
+// The first instant at which Copenhagen clocks show `local` or later. It
+// differs from CopenhagenToAbsolute only for a time that does not exist:
+// 02:30 on the last Sunday of March is first reached at the jump itself
+// (03:00 summer time), not an hour after it. A repeated time is its first
+// instance. For deadlines read off the wall clock ("quiet until 02:30").
+absl::Time CopenhagenFirstReached(absl::CivilSecond local);
+
 // The Copenhagen wall-clock time of an instant.
 absl::CivilSecond AbsoluteToCopenhagen(absl::Time time);
 
