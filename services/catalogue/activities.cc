@@ -18,11 +18,11 @@
 #include "common/store/etag.h"
 #include "common/store/index_page.h"
 #include "common/text/fold.h"
+#include "common/time/copenhagen_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/catalogue/activity_access.h"
 #include "services/catalogue/activity_rules.h"
 #include "services/catalogue/activity_schedule.h"
-#include "services/catalogue/copenhagen_time.h"
 #include "services/catalogue/local_time_text.h"
 
 namespace brobygger::catalogue {
@@ -550,7 +550,7 @@ absl::StatusOr<v1::Activity> Activities::CancelOccurrence(
     ASSIGN_OR_RETURN(Schedule schedule,
                      ScheduleFromProto(current.resource.schedule()));
     // The occurrence must exist: expand a day around its instant.
-    const absl::Time instant = CopenhagenToAbsolute(*start);
+    const absl::Time instant = time::CopenhagenToAbsolute(*start);
     ASSIGN_OR_RETURN(Expansion around,
                      ExpandOccurrences(schedule, instant - absl::Hours(36),
                                        instant + absl::Hours(36), 1000));

@@ -9,8 +9,8 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/store/resource_io.h"
+#include "common/time/copenhagen_time.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/catalogue/copenhagen_time.h"
 #include "services/catalogue/local_time_text.h"
 #include "services/catalogue/recurrence_rule.h"
 

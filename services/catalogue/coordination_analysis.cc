@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 
 namespace brobygger::catalogue {
 namespace {
@@ -289,7 +289,7 @@ std::vector<StaleOffer> FindStale(const ReportInput& input) {
           {offer.id,
            absl::StrCat("not updated since ",
                         absl::FormatTime("%Y-%m-%d", offer.last_updated,
-                                         CopenhagenTimeZone()))});
+                                         time::CopenhagenTimeZone()))});
     }
   }
   std::sort(
@@ -313,7 +313,9 @@ bool TargetGroupsSimilar(const std::vector<TargetGroup>& a,
 
 absl::StatusOr<CoordinationReport> AnalyzeCoordination(
     const ReportInput& input) {
-  if (absl::Status zone = CheckCopenhagenTimeZone(); !zone.ok()) return zone;
+  if (absl::Status zone = time::CheckCopenhagenTimeZone(); !zone.ok()) {
+    return zone;
+  }
   if (absl::Status valid = ValidateInput(input); !valid.ok()) return valid;
   CoordinationReport report;
   absl::Status status;

@@ -11,8 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/time/copenhagen_time.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/catalogue/copenhagen_time.h"
 #include "services/catalogue/hsds.h"
 #include "services/catalogue/hsds_internal.h"
 #include "services/catalogue/local_time_text.h"
@@ -95,7 +95,7 @@ std::optional<NativeRule> ToNativeRule(const RecurrenceRule& rule,
   }
   native.count = rule.count;
   if (rule.until.has_value()) {
-    native.until = absl::CivilDay(AbsoluteToCopenhagen(*rule.until));
+    native.until = absl::CivilDay(time::AbsoluteToCopenhagen(*rule.until));
   }
   if (rule.week_start != absl::Weekday::monday) native.wkst = rule.week_start;
   return native;
@@ -117,7 +117,7 @@ std::string WriteNativeFields(const v1::Schedule& schedule, ordered_json& out) {
       ParseLocalDateTime(schedule.start_time(), "schedule.start_time");
   if (!start.ok()) return "";  // Only the exact values travel.
   const absl::CivilDay start_day(*start);
-  const absl::Time start_instant = CopenhagenToAbsolute(*start);
+  const absl::Time start_instant = time::CopenhagenToAbsolute(*start);
   const absl::Duration duration =
       absl::Seconds(schedule.duration().seconds()) +
       absl::Nanoseconds(schedule.duration().nanos());
@@ -125,7 +125,8 @@ std::string WriteNativeFields(const v1::Schedule& schedule, ordered_json& out) {
   out["dtstart"] = FormatLocalDate(start_day);
   // HSDS 3.0's timezone is a number, the UTC offset in hours; the offset
   // in force at the start (1 in winter, 2 in summer).
-  const int offset_seconds = CopenhagenTimeZone().At(start_instant).offset;
+  const int offset_seconds =
+      time::CopenhagenTimeZone().At(start_instant).offset;
   if (offset_seconds % 3600 == 0) {
     out["timezone"] = offset_seconds / 3600;
   } else {
@@ -134,7 +135,7 @@ std::string WriteNativeFields(const v1::Schedule& schedule, ordered_json& out) {
   out["opens_at"] = ClockText(*start);
   if (schedule.has_duration()) {
     out["closes_at"] =
-        ClockText(AbsoluteToCopenhagen(start_instant + duration));
+        ClockText(time::AbsoluteToCopenhagen(start_instant + duration));
   }
 
   std::string description = absl::StrCat(

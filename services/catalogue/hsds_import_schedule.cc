@@ -18,8 +18,8 @@
 #include "absl/time/time.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
+#include "common/time/copenhagen_time.h"
 #include "google/protobuf/util/time_util.h"
-#include "services/catalogue/copenhagen_time.h"
 #include "services/catalogue/hsds.h"
 #include "services/catalogue/hsds_internal.h"
 #include "services/catalogue/local_time_text.h"
@@ -338,7 +338,7 @@ absl::StatusOr<ImportedSchedule> FromNativeFields(const JsonNode& node) {
   ASSIGN_OR_RETURN(ClockTime closes,
                    ReadClock(closes_node, "the end time, \"HH:MM\""));
   const absl::Time start = InstantOf(day, opens, schedule_offset);
-  const absl::CivilSecond local_start = AbsoluteToCopenhagen(start);
+  const absl::CivilSecond local_start = time::AbsoluteToCopenhagen(start);
   if (absl::CivilDay(local_start) != day) {
     return opens_node.Error(absl::StrCat(
         "is ", FormatLocalDateTime(local_start),

@@ -11,9 +11,9 @@
 #include "common/redis/redis_pool.h"
 #include "common/server/bootstrap.h"
 #include "common/server/service_host.h"
+#include "common/time/copenhagen_time.h"
 #include "services/catalogue/catalogue.h"
 #include "services/catalogue/catalogue_service.h"
-#include "services/catalogue/copenhagen_time.h"
 #include "services/catalogue/method_policies.h"
 
 ABSL_FLAG(std::string, feed_listen, "127.0.0.1:8090",
@@ -57,7 +57,7 @@ http::HttpResponse ServeFeed(catalogue::CalendarFeeds& feeds,
 
 int main(int argc, char** argv) {
   server::InitService(argc, argv, "catalogue");
-  if (absl::Status tz = catalogue::CheckCopenhagenTimeZone(); !tz.ok()) {
+  if (absl::Status tz = time::CheckCopenhagenTimeZone(); !tz.ok()) {
     return server::FailStart("no time zone data (install tzdata)", tz);
   }
   redis::RedisPool pool(server::RedisOptionsFromFlags());

@@ -20,7 +20,7 @@
 #include "common/status/macros.h"
 #include "common/store/etag.h"
 #include "common/store/resource_io.h"
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 #include "services/catalogue/icalendar.h"
 #include "services/catalogue/schedule.h"
 #include "services/catalogue/timeline_convert.h"
@@ -368,7 +368,7 @@ absl::StatusOr<std::string> PersonalPlans::ExportCalendar(
     const auth::Principal& principal, absl::string_view municipality,
     absl::string_view id) {
   RETURN_IF_ERROR(RequirePlanAccess(principal, municipality));
-  RETURN_IF_ERROR(CheckCopenhagenTimeZone());
+  RETURN_IF_ERROR(time::CheckCopenhagenTimeZone());
   ASSIGN_OR_RETURN(Loaded loaded, Load(municipality, id));
   const v1::PersonalPlan& plan = loaded.plan;
   AuditRead(principal, municipality, plan, "ExportPersonalPlanCalendar");
@@ -389,8 +389,8 @@ absl::StatusOr<std::string> PersonalPlans::ExportCalendar(
     // Midnight to midnight in local time: a week across a daylight-saving
     // change lasts 167 or 169 hours.
     event.schedule.duration =
-        CopenhagenToAbsolute(absl::CivilSecond(last + 1)) -
-        CopenhagenToAbsolute(absl::CivilSecond(first));
+        time::CopenhagenToAbsolute(absl::CivilSecond(last + 1)) -
+        time::CopenhagenToAbsolute(absl::CivilSecond(first));
     event.last_modified = created;
     calendar.events.push_back(std::move(event));
   }

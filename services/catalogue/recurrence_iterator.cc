@@ -1,6 +1,6 @@
 #include "services/catalogue/recurrence_iterator.h"
 
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 
 namespace brobygger::catalogue {
 namespace {
@@ -181,7 +181,7 @@ std::optional<absl::CivilSecond> RecurrenceIterator::Next() {
       }
       const absl::CivilSecond start = AtStartTime(day);
       if (rule_->until.has_value() &&
-          CopenhagenToAbsolute(start) > *rule_->until) {
+          time::CopenhagenToAbsolute(start) > *rule_->until) {
         exhausted_ = true;
         return std::nullopt;
       }

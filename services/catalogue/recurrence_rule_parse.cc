@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/status/errors.h"
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 #include "services/catalogue/recurrence_rule.h"
 #include "services/catalogue/weekday_code.h"
 
@@ -118,9 +118,12 @@ absl::StatusOr<absl::Time> ParseUntil(absl::string_view value) {
   // A date includes the whole local day: every start before the next local
   // midnight. Occurrences start on whole seconds, so "up to one second
   // before" is the same bound.
-  if (absl::Status zone = CheckCopenhagenTimeZone(); !zone.ok()) return zone;
+  if (absl::Status zone = time::CheckCopenhagenTimeZone(); !zone.ok()) {
+    return zone;
+  }
   const absl::CivilDay next_day = absl::CivilDay(*parsed) + 1;
-  return CopenhagenToAbsolute(absl::CivilSecond(next_day)) - absl::Seconds(1);
+  return time::CopenhagenToAbsolute(absl::CivilSecond(next_day)) -
+         absl::Seconds(1);
 }
 
 absl::StatusOr<RecurrenceRule::ByDay> ParseByDay(absl::string_view item) {

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 #include "services/catalogue/recurrence_iterator.h"
 
 namespace brobygger::catalogue {
@@ -39,8 +39,8 @@ class ExceptionDates {
 };
 
 Occurrence MakeOccurrence(absl::CivilSecond local, absl::Duration duration) {
-  const absl::Time start = CopenhagenToAbsolute(local);
-  return Occurrence{start, start + duration, AbsoluteToCopenhagen(start)};
+  const absl::Time start = time::CopenhagenToAbsolute(local);
+  return Occurrence{start, start + duration, time::AbsoluteToCopenhagen(start)};
 }
 
 absl::Status ValidateWindow(absl::Time window_start, absl::Time window_end,
@@ -74,7 +74,9 @@ absl::Status ValidateWindow(absl::Time window_start, absl::Time window_end,
 }  // namespace
 
 absl::Status ValidateSchedule(const Schedule& schedule) {
-  if (absl::Status zone = CheckCopenhagenTimeZone(); !zone.ok()) return zone;
+  if (absl::Status zone = time::CheckCopenhagenTimeZone(); !zone.ok()) {
+    return zone;
+  }
   if (schedule.start.year() < kFirstYear || schedule.start.year() > kLastYear) {
     return InvalidFieldError(
         "schedule.start", absl::StrCat("the start must lie between the years ",
@@ -99,7 +101,7 @@ absl::Status ValidateSchedule(const Schedule& schedule) {
       !status.ok()) {
     return status;
   }
-  const absl::Time first = CopenhagenToAbsolute(schedule.start);
+  const absl::Time first = time::CopenhagenToAbsolute(schedule.start);
   if (schedule.rule->until.has_value() && *schedule.rule->until < first) {
     // RFC 5545 would still yield DTSTART alone; such a rule is a mistake.
     return InvalidFieldError(
@@ -127,10 +129,11 @@ absl::StatusOr<Expansion> ExpandOccurrences(const Schedule& schedule,
   // Only starts after window_start - duration can reach into the window;
   // a day of margin either side absorbs the wall-clock/UTC difference.
   const absl::CivilDay first_day =
-      absl::CivilDay(AbsoluteToCopenhagen(window_start - schedule.duration)) -
+      absl::CivilDay(
+          time::AbsoluteToCopenhagen(window_start - schedule.duration)) -
       1;
   const absl::CivilDay last_day =
-      absl::CivilDay(AbsoluteToCopenhagen(window_end)) + 1;
+      absl::CivilDay(time::AbsoluteToCopenhagen(window_end)) + 1;
   const RecurrenceRule* rule =
       schedule.rule.has_value() ? &*schedule.rule : nullptr;
   RecurrenceIterator starts(schedule.start, rule, first_day, last_day);
@@ -160,8 +163,9 @@ std::optional<Occurrence> NextOccurrence(const Schedule& schedule,
   const absl::Time horizon =
       std::min(after + kNextOccurrenceHorizon, LatestWindowTime());
   const absl::CivilDay first_day =
-      absl::CivilDay(AbsoluteToCopenhagen(after)) - 1;
-  const absl::CivilDay last_day = absl::CivilDay(AbsoluteToCopenhagen(horizon));
+      absl::CivilDay(time::AbsoluteToCopenhagen(after)) - 1;
+  const absl::CivilDay last_day =
+      absl::CivilDay(time::AbsoluteToCopenhagen(horizon));
   const RecurrenceRule* rule =
       schedule.rule.has_value() ? &*schedule.rule : nullptr;
   RecurrenceIterator starts(schedule.start, rule, first_day, last_day);

@@ -1,6 +1,6 @@
-#include "services/catalogue/copenhagen_time.h"
+#include "common/time/copenhagen_time.h"
 
-namespace brobygger::catalogue {
+namespace brobygger::time {
 namespace {
 
 struct LoadedZone {
@@ -35,8 +35,13 @@ absl::Time CopenhagenToAbsolute(absl::CivilSecond local) {
   return CopenhagenTimeZone().At(local).pre;
 }
 
+absl::Time CopenhagenFirstReached(absl::CivilSecond local) {
+  const absl::TimeZone::TimeInfo info = CopenhagenTimeZone().At(local);
+  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
+}
+
 absl::CivilSecond AbsoluteToCopenhagen(absl::Time time) {
   return absl::ToCivilSecond(time, CopenhagenTimeZone());
 }
 
-}  // namespace brobygger::catalogue
+}  // namespace brobygger::time

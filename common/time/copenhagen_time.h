@@ -1,14 +1,15 @@
-// Europe/Copenhagen wall-clock time, the time zone of every schedule in the
-// catalogue, and the RFC 5545 rules for wall-clock times that occur twice or
-// not at all around daylight-saving changes.
-#ifndef BROBYGGER_SERVICES_CATALOGUE_COPENHAGEN_TIME_H_
-#define BROBYGGER_SERVICES_CATALOGUE_COPENHAGEN_TIME_H_
+// Europe/Copenhagen wall-clock time, the time zone of every Brobygger
+// municipality (catalogue schedules, notification quiet hours and digests),
+// and the RFC 5545 rules for wall-clock times that occur twice or not at
+// all around daylight-saving changes.
+#ifndef BROBYGGER_COMMON_TIME_COPENHAGEN_TIME_H_
+#define BROBYGGER_COMMON_TIME_COPENHAGEN_TIME_H_
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
-namespace brobygger::catalogue {
+namespace brobygger::time {
 
 // OK if the Europe/Copenhagen rules could be loaded from tzdata; otherwise
 // FAILED_PRECONDITION. There is deliberately no fixed-offset fallback: it
@@ -26,9 +27,16 @@ const absl::TimeZone& CopenhagenTimeZone();
 // (02:30 on the last Sunday of March is 03:30 summer time).
 absl::Time CopenhagenToAbsolute(absl::CivilSecond local);
 
+// The first instant at which Copenhagen clocks show `local` or later. It
+// differs from CopenhagenToAbsolute only for a time that does not exist:
+// 02:30 on the last Sunday of March is first reached at the jump itself
+// (03:00 summer time), not an hour after it. A repeated time is its first
+// instance. For deadlines read off the wall clock ("quiet until 02:30").
+absl::Time CopenhagenFirstReached(absl::CivilSecond local);
+
 // The Copenhagen wall-clock time of an instant.
 absl::CivilSecond AbsoluteToCopenhagen(absl::Time time);
 
-}  // namespace brobygger::catalogue
+}  // namespace brobygger::time
 
-#endif  // BROBYGGER_SERVICES_CATALOGUE_COPENHAGEN_TIME_H_
+#endif  // BROBYGGER_COMMON_TIME_COPENHAGEN_TIME_H_
