@@ -177,7 +177,8 @@ class NotificationsKeys : public store::CollectionKeys {
   }
 
   // --- Broadcasts ------------------------------------------------------
-  // Sorted set: broadcast id -> next sending (Unix ms).
+  // Sorted set: broadcast id -> next sending (Unix ms), or the end of the
+  // lease of the replica making that sending (broadcast_due_queue.h).
   std::string BroadcastsDue(absl::string_view m) const {
     return keys_.Key(m, {kBroadcastCollection, "due"});
   }
