@@ -118,61 +118,7 @@ TEST(ValidatePreferencesTest, AnImplausibleOrLongAddressIsRefused) {
   }
 }
 
-TEST(IsPlausibleEmailAddressTest, AcceptsAddressesPeopleHave) {
-  for (const char* address :
-       {"amina@example.dk", "jens.hansen+brobygger@mail.aalborg.dk",
-        "o'neill@example.org", "søren@kærby.dk", "a@b.co",
-        "first_last-2@sub-domain.example.com"}) {
-    EXPECT_TRUE(IsPlausibleEmailAddress(address)) << address;
-  }
-}
-
-TEST(IsPlausibleEmailAddressTest, RefusesWhatIsNotAnAddressOrCouldInject) {
-  for (const char* address : {"",
-                              "@example.dk",
-                              "amina@",
-                              "amina@example",
-                              "amina@@example.dk",
-                              "a@b@example.dk",
-                              "amina hassan@example.dk",
-                              "\"amina\"@example.dk",
-                              "<amina@example.dk>",
-                              "amina@example.dk>",
-                              "amina@example.dk,b@c.dk",
-                              "amina@example.dk;b@c.dk",
-                              "amina@exa\nmple.dk",
-                              "amina@exa\tmple.dk",
-                              ".amina@example.dk",
-                              "amina.@example.dk",
-                              "ami..na@example.dk",
-                              "amina@.example.dk",
-                              "amina@example..dk",
-                              "amina@example.dk.",
-                              "amina@-example.dk",
-                              "amina@example-.dk",
-                              "amina@exa_mple.dk",
-                              "amina@[127.0.0.1]",
-                              "amina\\x@example.dk",
-                              "amina@example.dk:25"}) {
-    EXPECT_FALSE(IsPlausibleEmailAddress(address)) << address;
-  }
-}
-
-TEST(IsPlausibleEmailAddressTest, BoundsLengths) {
-  const std::string local64(64, 'a');
-  EXPECT_TRUE(IsPlausibleEmailAddress(local64 + "@example.dk"));
-  EXPECT_FALSE(IsPlausibleEmailAddress(local64 + "a@example.dk"));
-  const std::string label63(63, 'b');
-  EXPECT_TRUE(IsPlausibleEmailAddress("a@" + label63 + ".dk"));
-  EXPECT_FALSE(IsPlausibleEmailAddress("a@" + label63 + "b.dk"));
-  // 254 in all is the limit.
-  std::string domain = label63 + "." + label63 + "." + label63 + ".";
-  std::string address = "a@" + domain;
-  address += std::string(254 - address.size(), 'c');
-  EXPECT_EQ(address.size(), 254u);
-  EXPECT_TRUE(IsPlausibleEmailAddress(address));
-  EXPECT_FALSE(IsPlausibleEmailAddress(address + "c"));
-}
+// E-mail address syntax itself: email_address_test.cc.
 
 TEST(EffectivePreferencesTest, SpellsOutTheDefaults) {
   const v1::NotificationPreferences effective =
