@@ -135,7 +135,9 @@ absl::Status ServiceHost::Start() {
   const HostOptions& options = impl_->options;
   InitGrpcGlobals();
 
-  impl_->registry = std::make_shared<prometheus::Registry>();
+  impl_->registry = options.metrics_registry != nullptr
+                        ? options.metrics_registry
+                        : std::make_shared<prometheus::Registry>();
   impl_->metrics = std::make_unique<RpcMetrics>(impl_->registry);
   if (!options.metrics_address.empty()) {
     try {

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
+#include "prometheus/registry.h"
 
 namespace brobygger::server {
 
@@ -42,6 +43,9 @@ struct HostOptions {
   // Called once when draining starts, after health turned NOT_SERVING and
   // before in-flight calls are awaited: the place to end server streams.
   std::function<void()> on_drain;
+  // The registry /metrics serves; null: the host makes its own. A service
+  // that counts things of its own (deliveries, queue depths) passes one.
+  std::shared_ptr<prometheus::Registry> metrics_registry;
 };
 
 // Fills HostOptions from the shared flags (common/config/flags.h); the
