@@ -1,20 +1,36 @@
 // The exact optimiser of batch assignment: requests to volunteers with
 // capacities, maximising the total score of the pairs chosen (a
-// maximum-weight b-matching), as a min-cost flow:
+// maximum-weight b-matching), as a min-cost flow in which every request
+// sends one unit to the sink, either through an eligible volunteer
+// (cost -score) or through its own "unassigned" arc (cost 0):
 //
-//   source -1-> request -1, cost -score-> volunteer -capacity-> sink
+//   request -1, cost -score-> volunteer -capacity-> sink
+//   request -1, cost 0-> sink
 //
-// solved by successive shortest paths (Dijkstra on reduced costs with
-// Johnson potentials). Each path adds one request. Costs of successive
-// paths never decrease (the min cost of k units is convex in k), so the
-// first path that would not lower the cost ends the search: the flow
-// found then has the least cost over every flow value, which is the
-// greatest total score. Requests need not all be assigned: a pair that
-// would lower the total is never chosen.
+// solved by successive shortest paths, one request at a time (the
+// Hungarian method for rectangular problems): adding request r runs one
+// Dijkstra from r on reduced costs (Johnson potentials) and augments
+// along the shortest path to the sink, which may move earlier requests to
+// other volunteers or leave one of them unassigned. Optimal because the
+// residual network never has a negative cycle: the new request has no
+// incoming residual arc, so it lies on no cycle, and augmenting along a
+// shortest path keeps every reduced cost non-negative. A flow with no
+// negative residual cycle is a min-cost flow, so after the last request
+// the total score is the greatest possible.
 //
-// Deterministic: the graph is built in input order and Dijkstra breaks
-// ties by node number (requests before volunteers, lower index first), so
-// the same problem always yields the same assignment.
+// Ties: among assignments with the greatest total score the solver
+// returns one with the most assigned requests (a pair scoring 0 is still
+// worth making). Costs carry the count as a second, lower-order part, so
+// the same argument proves both. Remaining ties follow the search order,
+// which depends only on the input's pairs and scores (not on the order
+// the edges are listed in): requests are added in index order, a request
+// stays unassigned rather than displace an earlier one on equal terms,
+// and of equally good free volunteers a request takes the lowest index.
+// The same problem always yields the same assignment.
+//
+// Cost: one Dijkstra per request that stops at the sink, so usually a
+// little more than one pass over the request's own pairs; 1,000 requests
+// with 1,000,000 pairs take well under a second.
 #ifndef BROBYGGER_SERVICES_MATCHING_ASSIGNMENT_SOLVER_H_
 #define BROBYGGER_SERVICES_MATCHING_ASSIGNMENT_SOLVER_H_
 
@@ -47,13 +63,14 @@ struct AssignmentResult {
 };
 
 // INVALID_ARGUMENT for out-of-range indices, negative capacities or
-// scores.
+// scores, or scores so large that a total could overflow int64 (the sum
+// over requests of each request's highest score must fit).
 absl::StatusOr<AssignmentResult> SolveAssignment(
     const AssignmentProblem& problem);
 
 // The greedy baseline the benchmark compares with: pairs by descending
 // score (ties: lower request, then lower volunteer index), each taken
-// while both sides are free.
+// while both sides are free. Validates like SolveAssignment.
 absl::StatusOr<AssignmentResult> GreedyAssignment(
     const AssignmentProblem& problem);
 

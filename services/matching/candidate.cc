@@ -30,8 +30,8 @@ std::vector<std::string> LowerTags(const Tags& tags) {
 std::vector<Language> LanguagesOf(const rv1::Actor& actor) {
   std::vector<Language> out;
   for (const rv1::LanguageSkill& skill : actor.languages()) {
-    out.push_back(
-        {Lower(skill.code()), skill.proficiency(), skill.mother_tongue()});
+    out.push_back({PrimaryLanguage(skill.code()), skill.proficiency(),
+                   skill.mother_tongue()});
   }
   return out;
 }
@@ -95,13 +95,17 @@ Seeker SeekerFor(const v1::VolunteerRequest& request,
                          : wishes.children_ages();
   out.children_ages.assign(ages.begin(), ages.end());
   out.availability = WindowsOf(newcomer);
-  out.required_language = Lower(request.constraints().language());
+  out.required_language = PrimaryLanguage(request.constraints().language());
   out.required_area =
       std::string(absl::StripAsciiWhitespace(request.constraints().area()));
   out.folded_required_area =
       out.required_area.empty() ? "" : text::FoldForSearch(out.required_area);
   out.required_gender = request.constraints().volunteer_gender();
   return out;
+}
+
+std::string PrimaryLanguage(absl::string_view code) {
+  return Lower(code.substr(0, code.find('-')));
 }
 
 std::string LanguageName(absl::string_view code) {
@@ -116,7 +120,7 @@ std::string LanguageName(absl::string_view code) {
       {"pl", "Polish"},     {"ro", "Romanian"}, {"sw", "Swahili"},
       {"vi", "Vietnamese"}, {"th", "Thai"},     {"ta", "Tamil"},
       {"no", "Norwegian"},  {"sv", "Swedish"},  {"hi", "Hindi"}};
-  auto it = names->find(std::string(code));
+  auto it = names->find(PrimaryLanguage(code));
   return it == names->end() ? std::string(code) : it->second;
 }
 

@@ -15,7 +15,11 @@ namespace brobygger::matching {
 
 // A language someone speaks, as scoring needs it.
 struct Language {
-  std::string code;     // lowercase BCP 47, e.g. "ti"
+  // The primary language subtag, lowercase: "ar" for "ar-SY". The registry
+  // accepts regional tags, and an Arabic speaker recorded as "ar-SY" can
+  // talk with one recorded as "ar"; comparing whole tags would find them
+  // sharing no language.
+  std::string code;
   int proficiency = 0;  // registry::v1::Proficiency
   bool mother_tongue = false;
 };
@@ -55,7 +59,7 @@ struct Seeker {
   std::vector<std::string> interests;
   std::vector<int> children_ages;
   std::vector<WeekWindow> availability;
-  std::string required_language;  // "" for none
+  std::string required_language;  // primary subtag as above; "" for none
   std::string required_area;      // as written
   std::string folded_required_area;
   int required_gender = 0;  // 0 for none
@@ -68,8 +72,11 @@ Candidate CandidateFromActor(const registry::v1::Actor& actor);
 Seeker SeekerFor(const v1::VolunteerRequest& request,
                  const registry::v1::Actor& newcomer);
 
-// English name of a language code for explanations ("ti" -> "Tigrinya");
-// the code itself when unknown.
+// The primary language subtag of a BCP 47 tag, lowercase ("ar-SY" -> "ar").
+std::string PrimaryLanguage(absl::string_view code);
+
+// English name of a language code for explanations ("ti" -> "Tigrinya",
+// "ar-SY" -> "Arabic"); the code itself when unknown.
 std::string LanguageName(absl::string_view code);
 
 }  // namespace brobygger::matching

@@ -1,6 +1,9 @@
 #include "services/matching/certificate_text.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -9,18 +12,18 @@
 namespace brobygger::matching {
 namespace {
 
+constexpr char kTitle[] = "Proof of volunteer work";
+
 constexpr const char* kMonths[] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-std::string PeriodInWords(const v1::ServicePeriod& period) {
-  return period.has_end_date()
-             ? absl::StrCat(DateInWords(period.start_date()), " – ",
-                            DateInWords(period.end_date()))
-             : absl::StrCat("since ", DateInWords(period.start_date()));
+std::string DayInWords(int64_t year, int month, int day) {
+  if (month < 1 || month > 12) return absl::StrCat(year, "-", month, "-", day);
+  return absl::StrCat(day, " ", kMonths[month - 1], " ", year);
 }
 
-std::string Escape(absl::string_view text) {
+std::string HtmlEscape(absl::string_view text) {
   return absl::StrReplaceAll(text, {{"&", "&amp;"},
                                     {"<", "&lt;"},
                                     {">", "&gt;"},
@@ -28,87 +31,152 @@ std::string Escape(absl::string_view text) {
                                     {"'", "&#39;"}});
 }
 
-std::string Issued(const CertificateContent& content) {
-  registry::v1::Date date;
-  date.set_year(static_cast<int32_t>(content.issued.year()));
-  date.set_month(content.issued.month());
-  date.set_day(content.issued.day());
-  return DateInWords(date);
+// Both renderings say the same sentences; only the markup differs.
+
+std::string Confirmation(const CertificateContent& content) {
+  return absl::StrCat("This confirms that ", content.volunteer_name,
+                      " has done volunteer work in the reception of newly "
+                      "arrived refugees.");
 }
 
-std::string Summary(const CertificateContent& content) {
-  return absl::StrCat(content.volunteer_name,
-                      " has done voluntary work in the reception of refugees "
-                      "for ",
-                      content.issuer, ", ", content.days_of_service,
+std::string PeriodLine(const v1::ServicePeriod& period) {
+  return absl::StrCat(PeriodInWords(period), ": ", KindInWords(period.kind()));
+}
+
+std::string Total(const CertificateContent& content) {
+  return absl::StrCat("In all ", content.days_of_service,
                       content.days_of_service == 1 ? " day" : " days",
-                      " in all.");
+                      " of volunteer service.");
+}
+
+// One sentence per kind of work done, in the order first done.
+std::vector<std::string> WorkSentences(const CertificateContent& content) {
+  std::vector<v1::MatchKind> kinds;
+  std::vector<std::string> sentences;
+  for (const v1::ServicePeriod& period : content.periods) {
+    if (std::find(kinds.begin(), kinds.end(), period.kind()) != kinds.end()) {
+      continue;
+    }
+    kinds.push_back(period.kind());
+    std::string sentence = KindWorkSentence(period.kind());
+    if (!sentence.empty()) sentences.push_back(std::move(sentence));
+  }
+  return sentences;
+}
+
+std::string Issued(const CertificateContent& content) {
+  return absl::StrCat("Issued by ", content.issuer, " on ",
+                      DayInWords(content.issued.year(), content.issued.month(),
+                                 content.issued.day()),
+                      ".");
 }
 
 }  // namespace
 
 std::string DateInWords(const registry::v1::Date& date) {
-  const int month = date.month() >= 1 && date.month() <= 12 ? date.month() : 1;
-  return absl::StrCat(date.day(), " ", kMonths[month - 1], " ", date.year());
+  return DayInWords(date.year(), date.month(), date.day());
+}
+
+std::string PeriodInWords(const v1::ServicePeriod& period) {
+  if (!period.has_end_date()) {
+    return absl::StrCat("since ", DateInWords(period.start_date()));
+  }
+  return absl::StrCat(DateInWords(period.start_date()), " – ",
+                      DateInWords(period.end_date()));
 }
 
 std::string KindInWords(v1::MatchKind kind) {
   switch (kind) {
     case v1::MATCH_KIND_RECEPTION_BUDDY:
-      return "reception buddy in the reception corps: guiding a newly "
-             "arrived refugee through the first weeks (bus, bank, shops, "
-             "doctor), often in the refugee's own language";
+      return "reception buddy (the reception corps: guiding a newly arrived "
+             "refugee in their first weeks)";
     case v1::MATCH_KIND_MENTOR:
-      return "mentor: supporting a refugee in education, work and everyday "
-             "life";
+      return "mentor";
     case v1::MATCH_KIND_NETWORK_FAMILY:
-      return "network family: including a refugee family in the everyday "
-             "life of the local community";
+      return "network family";
     case v1::MATCH_KIND_FRIENDSHIP_FAMILY:
-      return "friendship family: regular social contact with a refugee "
-             "family";
+      return "friendship family";
     case v1::MATCH_KIND_LOCAL_WELCOME_CONTACT:
-      return "local welcome contact: welcoming refugees placed in the town "
-             "and introducing them to local life";
+      return "local welcome contact";
     default:
       return "volunteer";
   }
 }
 
+std::string KindWorkSentence(v1::MatchKind kind) {
+  switch (kind) {
+    case v1::MATCH_KIND_RECEPTION_BUDDY:
+      return "A reception buddy guides a newly arrived refugee through the "
+             "first weeks in Denmark, showing them how to take the bus, use "
+             "the bank, shop and see the doctor, often in the refugee's own "
+             "language.";
+    case v1::MATCH_KIND_MENTOR:
+      return "A mentor supports a refugee over months in finding their way "
+             "in education, work and everyday life.";
+    case v1::MATCH_KIND_NETWORK_FAMILY:
+      return "A network family includes a refugee family in its everyday "
+             "life and helps it build a network in the local community.";
+    case v1::MATCH_KIND_FRIENDSHIP_FAMILY:
+      return "A friendship family keeps regular social contact with a "
+             "refugee family and shares everyday life in Denmark with it.";
+    case v1::MATCH_KIND_LOCAL_WELCOME_CONTACT:
+      return "A local welcome contact welcomes the refugees placed in their "
+             "town and introduces them to its associations, activities and "
+             "people.";
+    default:
+      return "";
+  }
+}
+
 std::string MunicipalityIssuer(absl::string_view municipality_id) {
   std::string name(municipality_id);
-  bool start = true;
+  bool word_start = true;
   for (char& c : name) {
-    if (start) c = absl::ascii_toupper(c);
-    start = c == '-';
+    if (word_start) c = absl::ascii_toupper(static_cast<unsigned char>(c));
+    word_start = c == '-' || c == ' ';
   }
   return absl::StrCat(name, " Municipality");
 }
 
 std::string CertificatePlainText(const CertificateContent& content) {
-  std::string out =
-      absl::StrCat("Proof of volunteer work\n\n", Summary(content), "\n\n");
+  std::string out = absl::StrCat(kTitle, "\n\n", Confirmation(content),
+                                 "\n\nPeriods of service:\n");
   for (const v1::ServicePeriod& period : content.periods) {
-    absl::StrAppend(&out, "- ", PeriodInWords(period), ": ",
-                    KindInWords(period.kind()), "\n");
+    absl::StrAppend(&out, "- ", PeriodLine(period), "\n");
   }
-  absl::StrAppend(&out, "\nIssued by ", content.issuer, " on ", Issued(content),
-                  ".\n");
+  absl::StrAppend(&out, "\n", Total(content), "\n");
+  const std::vector<std::string> sentences = WorkSentences(content);
+  if (!sentences.empty()) {
+    absl::StrAppend(&out, "\nWhat the work involved:\n");
+    for (const std::string& sentence : sentences) {
+      absl::StrAppend(&out, "- ", sentence, "\n");
+    }
+  }
+  absl::StrAppend(&out, "\n", Issued(content), "\n");
   return out;
 }
 
 std::string CertificateHtml(const CertificateContent& content) {
   std::string out = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-      "<title>Proof of volunteer work</title></head>\n<body>\n"
-      "<h1>Proof of volunteer work</h1>\n<p>",
-      Escape(Summary(content)), "</p>\n<ul>\n");
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>",
+      kTitle, "</title>\n</head>\n<body>\n<h1>", kTitle, "</h1>\n<p>",
+      HtmlEscape(Confirmation(content)),
+      "</p>\n<h2>Periods of service</h2>\n<ul>\n");
   for (const v1::ServicePeriod& period : content.periods) {
-    absl::StrAppend(&out, "<li>", Escape(PeriodInWords(period)), ": ",
-                    Escape(KindInWords(period.kind())), "</li>\n");
+    absl::StrAppend(&out, "<li>", HtmlEscape(PeriodLine(period)), "</li>\n");
   }
-  absl::StrAppend(&out, "</ul>\n<p>Issued by ", Escape(content.issuer), " on ",
-                  Escape(Issued(content)), ".</p>\n</body>\n</html>\n");
+  absl::StrAppend(&out, "</ul>\n<p>", HtmlEscape(Total(content)), "</p>\n");
+  const std::vector<std::string> sentences = WorkSentences(content);
+  if (!sentences.empty()) {
+    absl::StrAppend(&out, "<h2>What the work involved</h2>\n<ul>\n");
+    for (const std::string& sentence : sentences) {
+      absl::StrAppend(&out, "<li>", HtmlEscape(sentence), "</li>\n");
+    }
+    absl::StrAppend(&out, "</ul>\n");
+  }
+  absl::StrAppend(&out, "<p>", HtmlEscape(Issued(content)),
+                  "</p>\n</body>\n</html>\n");
   return out;
 }
 

@@ -15,6 +15,8 @@ namespace {
 namespace rv1 = ::brobygger::registry::v1;
 
 constexpr double kFullWeeklyMinutes = 180;
+constexpr double kBasicLanguageFit = 0.2;
+constexpr double kFluentOtherLanguageFit = 0.6;
 constexpr double kUnknownAvailability = 0.3;
 constexpr int kFamilyAgeGap = 3;
 constexpr int kInterestsForFullFit = 3;
@@ -50,7 +52,8 @@ bool Speaks(const Language& language, int at_least) {
 struct Detail {
   const Language* seeker_language = nullptr;
   const Language* candidate_language = nullptr;
-  std::string area;
+  std::string area;             // the volunteer's area that matched, as written
+  bool area_requested = false;  // it is the request's required area
   int overlap_minutes = 0;
   int candidate_minutes = 0;
   std::vector<std::string> covered_needs;
@@ -69,11 +72,12 @@ double LanguageFit(const Seeker& s, const Candidate& c, Detail* detail) {
           (!theirs.mother_tongue &&
            theirs.proficiency == rv1::PROFICIENCY_BASIC);
       if (basic) {
-        fit = 0.2;
+        fit = kBasicLanguageFit;
       } else if (mine.mother_tongue) {
         fit = Speaks(theirs, rv1::PROFICIENCY_FLUENT) ? 1.0 : 0.8;
       } else {
-        fit = Speaks(theirs, rv1::PROFICIENCY_FLUENT) ? 0.6 : 0.4;
+        fit = Speaks(theirs, rv1::PROFICIENCY_FLUENT) ? kFluentOtherLanguageFit
+                                                      : 0.4;
       }
       if (fit > best) {
         best = fit;
@@ -96,7 +100,11 @@ double AreaFit(const Seeker& s, const Candidate& c, Detail* detail) {
         std::find(s.folded_areas.begin(), s.folded_areas.end(), area) !=
             s.folded_areas.end();
     if (wanted) {
-      if (detail != nullptr) detail->area = c.areas[i];
+      if (detail != nullptr) {
+        detail->area = c.areas[i];
+        detail->area_requested =
+            !s.folded_required_area.empty() && area == s.folded_required_area;
+      }
       return 1.0;
     }
   }
@@ -177,24 +185,26 @@ double LoadFit(const Candidate& c) {
   return std::max(0.0, 1.0 - static_cast<double>(c.load) / c.capacity);
 }
 
-std::array<double, kCriteria> Fits(const Seeker& s, const Candidate& c,
-                                   Detail* detail) {
-  return {LanguageFit(s, c, detail),
-          AreaFit(s, c, detail),
-          AvailabilityFit(s, c, detail),
-          CompetenceFit(s, c, detail),
-          InterestFit(s, c, detail),
-          FamilyFit(s, c, detail),
-          LoadFit(c),
-          c.former_refugee ? 1.0 : 0.0};
-}
-
-// The same sum, in the same order, for Score and Explain.
-double Total(const std::array<double, kCriteria>& fits,
-             const std::array<double, kCriteria>& weights) {
-  double total = 0;
-  for (int i = 0; i < kCriteria; ++i) total += fits[i] * weights[i];
-  return total;
+double Fit(int criterion, const Seeker& s, const Candidate& c, Detail* detail) {
+  switch (criterion) {
+    case kLanguage:
+      return LanguageFit(s, c, detail);
+    case kArea:
+      return AreaFit(s, c, detail);
+    case kAvailability:
+      return AvailabilityFit(s, c, detail);
+    case kCompetences:
+      return CompetenceFit(s, c, detail);
+    case kInterests:
+      return InterestFit(s, c, detail);
+    case kFamily:
+      return FamilyFit(s, c, detail);
+    case kLoad:
+      return LoadFit(c);
+    case kRefugee:
+      return c.former_refugee ? 1.0 : 0.0;
+  }
+  return 0;
 }
 
 std::string Hours(int minutes) {
@@ -211,27 +221,40 @@ std::string Explanation(int criterion, double fit, const Seeker& s,
         return "the newcomer's languages are not recorded";
       if (d.candidate_language == nullptr) return "shares no language";
       const std::string name = LanguageName(d.candidate_language->code);
-      if (d.seeker_language->mother_tongue) {
-        return d.candidate_language->mother_tongue
-                   ? absl::StrCat("speaks ", name,
-                                  ", the newcomer's mother tongue, as their "
-                                  "own mother tongue")
-                   : absl::StrCat("speaks ", name,
-                                  ", the newcomer's mother tongue");
+      // Says the level that was scored: "speaks Tigrinya" would overstate
+      // a volunteer who knows a few words of it.
+      if (fit <= kBasicLanguageFit) {
+        return d.seeker_language->mother_tongue
+                   ? absl::StrCat("speaks a little ", name,
+                                  ", the newcomer's mother tongue")
+                   : absl::StrCat("shares ", name, " only at a basic level");
       }
-      return absl::StrCat("shares ", name,
-                          " (not the newcomer's mother tongue)");
+      if (d.seeker_language->mother_tongue) {
+        if (d.candidate_language->mother_tongue) {
+          return absl::StrCat("speaks ", name,
+                              ", the newcomer's mother tongue, as their own "
+                              "mother tongue");
+        }
+        return absl::StrCat("speaks ", name, ", the newcomer's mother tongue",
+                            fit >= 1.0 ? ", fluently" : ", conversationally");
+      }
+      return absl::StrCat(
+          "shares ", name, " (not the newcomer's mother tongue)",
+          fit >= kFluentOtherLanguageFit ? ", fluently" : ", conversationally");
     }
     case kArea:
       if (!d.area.empty()) {
-        return s.folded_required_area.empty()
-                   ? absl::StrCat("active in ", d.area,
-                                  ", where the newcomer lives")
-                   : absl::StrCat("active in ", d.area, ", as requested");
+        return d.area_requested
+                   ? absl::StrCat("active in ", d.area, ", as requested")
+                   : absl::StrCat("active in ", d.area,
+                                  ", where the newcomer lives");
       }
-      return fit > 0 ? "active in the whole municipality"
-                     : absl::StrCat("active elsewhere (",
-                                    absl::StrJoin(c.areas, ", "), ")");
+      if (fit > 0) return "active in the whole municipality";
+      if (s.folded_areas.empty() && s.folded_required_area.empty()) {
+        return "the newcomer's town is not recorded";
+      }
+      return absl::StrCat("active elsewhere (", absl::StrJoin(c.areas, ", "),
+                          ")");
     case kAvailability:
       if (c.availability.empty()) return "availability not stated";
       if (s.availability.empty()) {
@@ -298,33 +321,44 @@ bool Eligible(const Seeker& s, const Candidate& c) {
   return true;
 }
 
+// Score and Explain add the same terms in the same order (criteria of
+// weight 0 are skipped by both: computing them would only add 0), so
+// their totals are equal to the last bit.
 double Score(const Seeker& seeker, const Candidate& candidate,
              const v1::CriterionWeights& weights) {
-  return Total(Fits(seeker, candidate, nullptr), WeightArray(weights));
+  const std::array<double, kCriteria> weight = WeightArray(weights);
+  double total = 0;
+  for (int i = 0; i < kCriteria; ++i) {
+    if (weight[i] == 0) continue;
+    total += Fit(i, seeker, candidate, nullptr) * weight[i];
+  }
+  return total;
 }
 
 v1::Suggestion Explain(const Seeker& seeker, const Candidate& candidate,
                        const v1::CriterionWeights& weights) {
-  Detail detail;
-  const std::array<double, kCriteria> fits = Fits(seeker, candidate, &detail);
   const std::array<double, kCriteria> weight = WeightArray(weights);
   v1::Suggestion out;
   out.set_volunteer(candidate.name);
   out.set_display_name(candidate.display_name);
   out.set_organisation(candidate.organisation);
-  out.set_score(Total(fits, weight));
   out.set_load(candidate.load);
   out.set_capacity(candidate.capacity);
+  double total = 0;
   for (int i = 0; i < kCriteria; ++i) {
-    if (weight[i] <= 0) continue;
+    if (weight[i] == 0) continue;
+    Detail detail;
+    const double fit = Fit(i, seeker, candidate, &detail);
+    total += fit * weight[i];
+    if (weight[i] < 0) continue;  // refused by CheckWeights; never shown
     v1::CriterionScore* criterion = out.add_criteria();
     criterion->set_criterion(kCriterionEnum[i]);
-    criterion->set_fit(fits[i]);
+    criterion->set_fit(fit);
     criterion->set_weight(weight[i]);
-    criterion->set_points(fits[i] * weight[i]);
-    criterion->set_explanation(
-        Explanation(i, fits[i], seeker, candidate, detail));
+    criterion->set_points(fit * weight[i]);
+    criterion->set_explanation(Explanation(i, fit, seeker, candidate, detail));
   }
+  out.set_score(total);
   return out;
 }
 

@@ -5,10 +5,13 @@
 // requested language at least conversationally (or as mother tongue), if
 // any; is active in the requested area, if any; and, when the newcomer's
 // languages are recorded, shares at least one of them (a volunteer who
-// shares no language cannot talk to the newcomer).
+// shares no language cannot talk to the newcomer). Languages compare by
+// their primary subtag ("ar-SY" is Arabic), areas ignoring case and
+// accents, tags ignoring case.
 //
 // Score: the sum over criteria of fit (0-1) times the municipality's
-// weight for the kind of match (default_weights.h). Fits:
+// weight for the kind of match (default_weights.h); criteria of weight 0
+// are not computed. Fits:
 // - language: the best shared language. The newcomer's mother tongue
 //   spoken fluently, natively or as mother tongue by the volunteer 1.0,
 //   conversationally 0.8; another shared language spoken fluently 0.6,
@@ -45,7 +48,11 @@ double Score(const Seeker& seeker, const Candidate& candidate,
              const v1::CriterionWeights& weights);
 
 // The score with one entry per criterion of weight above 0, each with its
-// fit, weight, points and an explanation in words.
+// fit, weight, points and an explanation a coordinator can read, naming
+// the concrete language and level, town, needs and interests ("speaks
+// Tigrinya, the newcomer's mother tongue, conversationally", "active in
+// Vamdrup, where the newcomer lives", "covers 2 of 3 needs: bank, doctor",
+// "1 of 2 matches in use", "came to Denmark as a refugee").
 v1::Suggestion Explain(const Seeker& seeker, const Candidate& candidate,
                        const v1::CriterionWeights& weights);
 

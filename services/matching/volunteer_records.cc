@@ -1,10 +1,11 @@
 #include "services/matching/volunteer_records.h"
 
 #include <algorithm>
-#include <optional>
-#include <set>
+#include <cstdint>
+#include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -14,13 +15,11 @@
 #include "common/text/fold.h"
 #include "services/matching/certificate_text.h"
 #include "services/matching/match_access.h"
-#include "services/matching/matching_names.h"
 
 namespace brobygger::matching {
 namespace {
 
-constexpr char kRecordType[] = "brobygger.matching.v1.VolunteerRecord";
-
+// Days of service are Danish calendar days, as the periods' dates are.
 const absl::TimeZone& Denmark() {
   static const absl::TimeZone* zone = [] {
     auto* tz = new absl::TimeZone;
@@ -34,14 +33,18 @@ absl::CivilDay DayOf(const registry::v1::Date& date) {
   return absl::CivilDay(date.year(), date.month(), date.day());
 }
 
-auto SortKey(const v1::ServicePeriod& period) {
-  return std::make_tuple(period.start_date().year(),
-                         period.start_date().month(), period.start_date().day(),
-                         static_cast<int>(period.kind()), period.match());
+bool OlderFirst(const v1::ServicePeriod& a, const v1::ServicePeriod& b) {
+  auto key = [](const v1::ServicePeriod& p) {
+    return std::make_tuple(p.start_date().year(), p.start_date().month(),
+                           p.start_date().day(), static_cast<int>(p.kind()),
+                           p.match());
+  };
+  return key(a) < key(b);
 }
 
-// Calendar days covered by at least one period; an open period counts up
-// to `today`.
+// Calendar days covered by at least one period, so a volunteer with two
+// matches at once does not get the same day twice; an open period counts
+// up to `today`.
 int DaysOfService(const std::vector<v1::ServicePeriod>& periods,
                   absl::CivilDay today) {
   std::vector<std::pair<absl::CivilDay, absl::CivilDay>> spans;
@@ -53,61 +56,85 @@ int DaysOfService(const std::vector<v1::ServicePeriod>& periods,
   }
   std::sort(spans.begin(), spans.end());
   int64_t days = 0;
-  std::optional<absl::CivilDay> covered_to;
+  bool any = false;
+  absl::CivilDay covered_to;  // the last day counted so far
   for (const auto& [start, end] : spans) {
-    const absl::CivilDay from =
-        covered_to.has_value() ? std::max(start, *covered_to + 1) : start;
+    const absl::CivilDay from = any ? std::max(start, covered_to + 1) : start;
     if (end >= from) days += end - from + 1;
-    if (!covered_to.has_value() || end > *covered_to) covered_to = end;
+    if (!any || end > covered_to) covered_to = end;
+    any = true;
   }
   return static_cast<int>(days);
 }
 
+absl::Status ValidateIssuer(absl::string_view issuer) {
+  const int length = text::Utf8Length(issuer);
+  if (length < 0 || length > kMaxIssuerLength) {
+    return InvalidFieldError(
+        "issuer", absl::StrCat("must be UTF-8 of at most ", kMaxIssuerLength,
+                               " characters"));
+  }
+  // One line: a line break would let the issuer forge lines of the
+  // plain-text certificate.
+  for (const char c : issuer) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return InvalidFieldError("issuer",
+                               "must be one line without control characters");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Get(
-    const auth::Principal& principal, absl::string_view name, absl::Time now) {
-  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRecordName(name, "name"));
+absl::Status VolunteerRecords::CheckAccess(
+    const auth::Principal& principal, const ParsedName& parsed,
+    const std::optional<registry::v1::Actor>& volunteer) {
+  if (IsStaff(principal)) return absl::OkStatus();
+  if (principal.role == auth::Role::kVolunteer &&
+      principal.subject == ActorName(parsed.municipality, parsed.id)) {
+    return absl::OkStatus();
+  }
+  if (principal.role == auth::Role::kNgoApp && volunteer.has_value() &&
+      !principal.organisation.empty() &&
+      volunteer->parent() == principal.organisation) {
+    return absl::OkStatus();
+  }
+  return PermissionDeniedError(
+      "NOT_YOUR_RECORD",
+      "a volunteer's record is for the volunteer, their organisation and the "
+      "municipality's staff");
+}
+
+absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Load(
+    const auth::Principal& principal, const ParsedName& parsed,
+    absl::Time now) {
   const std::string& m = parsed.municipality;
   RETURN_IF_ERROR(auth::RequireMunicipality(principal, m));
-  const std::string volunteer = ActorName(m, parsed.id);
-  ASSIGN_OR_RETURN(std::optional<registry::v1::Actor> actor,
+  ASSIGN_OR_RETURN(std::optional<registry::v1::Actor> volunteer,
                    projection_.FindVolunteer(m, parsed.id));
-  const bool own = principal.role == auth::Role::kVolunteer &&
-                   principal.subject == volunteer;
-  const bool own_organisation = principal.role == auth::Role::kNgoApp &&
-                                actor.has_value() &&
-                                !principal.organisation.empty() &&
-                                actor->parent() == principal.organisation;
-  if (!IsStaff(principal) && !own && !own_organisation) {
-    return PermissionDeniedError(
-        "NOT_YOUR_RECORD",
-        "a volunteer's record is for the volunteer, their organisation and "
-        "the municipality's staff");
-  }
+  // Access before existence, so a denied caller cannot probe which ids
+  // matching knows.
+  RETURN_IF_ERROR(CheckAccess(principal, parsed, volunteer));
   ASSIGN_OR_RETURN(std::vector<std::string> stored,
                    store_.ServicePeriods(m, parsed.id));
-  if (stored.empty() && !actor.has_value()) {
-    return ResourceNotFoundError(kRecordType, name);
+  const std::string record_name = VolunteerRecordName(m, parsed.id);
+  if (stored.empty() && !volunteer.has_value()) {
+    return ResourceNotFoundError(kVolunteerRecordType, record_name);
   }
-  std::vector<v1::ServicePeriod> periods;
-  periods.reserve(stored.size());
-  for (const std::string& data : stored) {
-    v1::ServicePeriod period;
-    if (!period.ParseFromString(data)) {
+  std::vector<v1::ServicePeriod> periods(stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (!periods[i].ParseFromString(stored[i])) {
       return absl::DataLossError(absl::StrCat("a stored service period of ",
-                                              volunteer, " does not parse"));
+                                              record_name, " does not parse"));
     }
-    periods.push_back(std::move(period));
   }
-  std::sort(periods.begin(), periods.end(),
-            [](const v1::ServicePeriod& a, const v1::ServicePeriod& b) {
-              return SortKey(a) < SortKey(b);
-            });
+  std::sort(periods.begin(), periods.end(), OlderFirst);
+
   v1::VolunteerRecord record;
-  record.set_name(VolunteerRecordName(m, parsed.id));
-  record.set_volunteer(volunteer);
-  if (actor.has_value()) record.set_display_name(actor->display_name());
+  record.set_name(record_name);
+  record.set_volunteer(ActorName(m, parsed.id));
+  if (volunteer.has_value()) record.set_display_name(volunteer->display_name());
   record.set_days_of_service(
       DaysOfService(periods, absl::ToCivilDay(now, Denmark())));
   for (v1::ServicePeriod& period : periods) {
@@ -116,35 +143,40 @@ absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Get(
   return record;
 }
 
+absl::StatusOr<v1::VolunteerRecord> VolunteerRecords::Get(
+    const auth::Principal& principal, absl::string_view name, absl::Time now) {
+  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRecordName(name, "name"));
+  return Load(principal, parsed, now);
+}
+
 absl::StatusOr<v1::VolunteerCertificate> VolunteerRecords::ExportCertificate(
     const auth::Principal& principal, absl::string_view name,
     absl::string_view format, absl::string_view issuer, absl::Time now) {
+  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRecordName(name, "name"));
   const bool html = format == "text/html";
   if (!html && !format.empty() && format != "text/plain") {
     return InvalidFieldError("format",
-                             "must be \"text/plain\" or \"text/html\"");
+                             "must be \"text/plain\" (the default) or "
+                             "\"text/html\"");
   }
-  const int issuer_length = text::Utf8Length(issuer);
-  if (issuer_length < 0 || issuer_length > kMaxIssuerLength) {
-    return InvalidFieldError(
-        "issuer", absl::StrCat("must be UTF-8 of at most ", kMaxIssuerLength,
-                               " characters"));
-  }
-  ASSIGN_OR_RETURN(v1::VolunteerRecord record, Get(principal, name, now));
+  RETURN_IF_ERROR(ValidateIssuer(issuer));
+  ASSIGN_OR_RETURN(v1::VolunteerRecord record, Load(principal, parsed, now));
   if (record.periods().empty()) {
-    return PreconditionError("NO_SERVICE", record.volunteer(),
-                             "the volunteer has no period of service yet: a "
-                             "match must have become active");
+    return PreconditionError("NO_SERVICE", record.name(),
+                             "the volunteer has no period of service yet: one "
+                             "of their matches must have become active");
   }
-  ASSIGN_OR_RETURN(ParsedName parsed, ParseVolunteerRecordName(name, "name"));
   CertificateContent content;
+  // A volunteer who left the registry keeps their record; staff may still
+  // print it, without the name matching no longer knows.
   content.volunteer_name =
-      record.display_name().empty() ? "The volunteer" : record.display_name();
+      record.display_name().empty() ? "the volunteer" : record.display_name();
   content.issuer = issuer.empty() ? MunicipalityIssuer(parsed.municipality)
                                   : std::string(issuer);
   content.periods.assign(record.periods().begin(), record.periods().end());
   content.days_of_service = record.days_of_service();
   content.issued = absl::ToCivilDay(now, Denmark());
+
   v1::VolunteerCertificate certificate;
   certificate.set_content_type(html ? "text/html; charset=utf-8"
                                     : "text/plain; charset=utf-8");

@@ -1,9 +1,13 @@
 // The batch-assignment optimiser: exact against brute force on many small
-// random instances, feasible, deterministic, never worse than greedy.
+// random instances (the greatest total, then the most requests assigned),
+// feasible, independent of the order of the pairs, never worse than greedy.
 #include "services/matching/assignment_solver.h"
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -11,30 +15,38 @@
 namespace brobygger::matching {
 namespace {
 
-// Every feasible assignment, tried one request at a time.
-int64_t BruteForceBest(const AssignmentProblem& problem) {
+// The best (total score, number assigned) over every feasible assignment,
+// tried one request at a time.
+std::pair<int64_t, int> BruteForceBest(const AssignmentProblem& problem) {
   std::vector<std::vector<std::pair<int, int64_t>>> options(
       problem.num_requests);
   for (const auto& edge : problem.edges) {
     options[edge.request].emplace_back(edge.volunteer, edge.score);
   }
   std::vector<int> left = problem.capacities;
-  int64_t best = 0;
-  std::function<void(int, int64_t)> search = [&](int r, int64_t total) {
+  std::pair<int64_t, int> best = {0, 0};
+  std::function<void(int, int64_t, int)> search = [&](int r, int64_t total,
+                                                      int assigned) {
     if (r == problem.num_requests) {
-      best = std::max(best, total);
+      best = std::max(best, std::make_pair(total, assigned));
       return;
     }
-    search(r + 1, total);  // r unassigned
+    search(r + 1, total, assigned);  // r unassigned
     for (const auto& [v, score] : options[r]) {
       if (left[v] == 0) continue;
       --left[v];
-      search(r + 1, total + score);
+      search(r + 1, total + score, assigned + 1);
       ++left[v];
     }
   };
-  search(0, 0);
+  search(0, 0, 0);
   return best;
+}
+
+int Assigned(const AssignmentResult& result) {
+  return static_cast<int>(std::count_if(result.volunteer_of_request.begin(),
+                                        result.volunteer_of_request.end(),
+                                        [](int v) { return v >= 0; }));
 }
 
 // Feasible: only listed pairs, capacities respected, total as reported.
@@ -86,26 +98,86 @@ AssignmentProblem RandomProblem(std::mt19937& random, int max_requests,
 
 TEST(AssignmentSolverTest, MatchesBruteForceOnSmallRandomInstances) {
   std::mt19937 random(20261124);
-  for (int instance = 0; instance < 500; ++instance) {
-    // Small score ranges make many ties, which a wrong tie-break would
-    // expose.
+  for (int instance = 0; instance < 1000; ++instance) {
+    // Small score ranges (0 included) make many ties, which a wrong
+    // tie-break or stop criterion would expose.
     const AssignmentProblem problem =
-        RandomProblem(random, 6, 4, 2, instance % 2 == 0 ? 5 : 100);
+        RandomProblem(random, 6, 4, 2, instance % 2 == 0 ? 3 : 100);
     auto result = SolveAssignment(problem);
     ASSERT_TRUE(result.ok()) << result.status();
     ExpectFeasible(problem, *result);
-    ASSERT_EQ(result->total_score, BruteForceBest(problem))
+    const auto [best_total, most_assigned] = BruteForceBest(problem);
+    ASSERT_EQ(result->total_score, best_total) << "instance " << instance;
+    ASSERT_EQ(Assigned(*result), most_assigned)
+        << "instance " << instance
+        << ": fewer requests assigned than the best total allows";
+  }
+}
+
+TEST(AssignmentSolverTest, MatchesBruteForceWithDuplicatePairs) {
+  std::mt19937 random(5);
+  std::uniform_int_distribution<int> score(0, 20);
+  for (int instance = 0; instance < 200; ++instance) {
+    AssignmentProblem problem = RandomProblem(random, 5, 3, 2, 20);
+    AssignmentProblem distinct = problem;  // the brute force sees each once
+    for (size_t i = 0, n = problem.edges.size(); i < n; ++i) {
+      AssignmentProblem::Edge again = problem.edges[i];
+      again.score = score(random);
+      problem.edges.push_back(again);
+      distinct.edges[i].score = std::max(distinct.edges[i].score, again.score);
+    }
+    auto result = SolveAssignment(problem);
+    ASSERT_TRUE(result.ok()) << result.status();
+    ExpectFeasible(problem, *result);
+    ASSERT_EQ(result->total_score, BruteForceBest(distinct).first)
         << "instance " << instance;
   }
 }
 
-TEST(AssignmentSolverTest, IsDeterministic) {
+TEST(AssignmentSolverTest, IsDeterministicAndIndependentOfEdgeOrder) {
   std::mt19937 random(7);
-  const AssignmentProblem problem = RandomProblem(random, 40, 30, 3, 3);
-  auto first = SolveAssignment(problem);
-  auto second = SolveAssignment(problem);
-  ASSERT_TRUE(first.ok() && second.ok());
-  EXPECT_EQ(first->volunteer_of_request, second->volunteer_of_request);
+  for (int instance = 0; instance < 50; ++instance) {
+    // Scores 0-3 over 40 requests: ties everywhere.
+    AssignmentProblem problem = RandomProblem(random, 40, 30, 3, 3);
+    auto first = SolveAssignment(problem);
+    auto second = SolveAssignment(problem);
+    std::shuffle(problem.edges.begin(), problem.edges.end(), random);
+    auto shuffled = SolveAssignment(problem);
+    ASSERT_TRUE(first.ok() && second.ok() && shuffled.ok());
+    EXPECT_EQ(first->volunteer_of_request, second->volunteer_of_request);
+    EXPECT_EQ(first->volunteer_of_request, shuffled->volunteer_of_request)
+        << "instance " << instance;
+  }
+}
+
+TEST(AssignmentSolverTest, BreaksTiesAsDocumented) {
+  // Two requests want the one slot equally: the earlier keeps it.
+  AssignmentProblem contested;
+  contested.num_requests = 2;
+  contested.capacities = {1};
+  contested.edges = {{1, 0, 50}, {0, 0, 50}};
+  auto result = SolveAssignment(contested);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{0, -1}));
+
+  // Equally good free volunteers: the lowest index, whatever the order.
+  AssignmentProblem indifferent;
+  indifferent.num_requests = 1;
+  indifferent.capacities = {1, 1, 1, 1};
+  indifferent.edges = {{0, 3, 70}, {0, 1, 70}, {0, 2, 70}, {0, 0, 10}};
+  result = SolveAssignment(indifferent);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{1}));
+
+  // A pair scoring 0 is still made: same total, one more request helped.
+  AssignmentProblem zero;
+  zero.num_requests = 2;
+  zero.capacities = {1, 1};
+  zero.edges = {{0, 0, 0}, {1, 0, 40}, {1, 1, 40}};
+  result = SolveAssignment(zero);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->total_score, 40);
+  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{0, 1}));
 }
 
 TEST(AssignmentSolverTest, BeatsGreedyWhereGreedyIsShortSighted) {
@@ -136,61 +208,109 @@ TEST(AssignmentSolverTest, GreedyIsFeasibleAndNeverBetter) {
   }
 }
 
-TEST(AssignmentSolverTest, EdgeCases) {
-  AssignmentProblem empty;
-  empty.num_requests = 3;
-  empty.capacities = {1};
-  auto none = SolveAssignment(empty);
-  ASSERT_TRUE(none.ok());
-  EXPECT_EQ(none->volunteer_of_request, (std::vector<int>{-1, -1, -1}));
-
-  AssignmentProblem full;
-  full.num_requests = 3;
-  full.capacities = {0, 1};
-  full.edges = {{0, 0, 10}, {1, 1, 5}, {2, 1, 7}};
-  auto result = SolveAssignment(full);
+TEST(AssignmentSolverTest, NoPairsLeavesEveryRequestUnassigned) {
+  AssignmentProblem problem;
+  problem.num_requests = 3;
+  problem.capacities = {1};
+  for (auto solve : {SolveAssignment, GreedyAssignment}) {
+    auto result = solve(problem);
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{-1, -1, -1}));
+    EXPECT_EQ(result->total_score, 0);
+  }
+  AssignmentProblem nothing;  // no requests, no volunteers
+  auto result = SolveAssignment(nothing);
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{-1, -1, 1}))
-      << "a volunteer without room takes nobody; the better request wins";
+  EXPECT_TRUE(result->volunteer_of_request.empty());
+}
 
-  AssignmentProblem duplicate;
-  duplicate.num_requests = 1;
-  duplicate.capacities = {1};
-  duplicate.edges = {{0, 0, 3}, {0, 0, 9}};
-  EXPECT_EQ(SolveAssignment(duplicate)->total_score, 9);
+TEST(AssignmentSolverTest, VolunteerWithoutRoomTakesNobody) {
+  AssignmentProblem problem;
+  problem.num_requests = 2;
+  problem.capacities = {0, 1};
+  problem.edges = {{0, 0, 100}, {1, 0, 100}, {1, 1, 5}};
+  auto result = SolveAssignment(problem);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{-1, 1}));
+  EXPECT_EQ(result->total_score, 5);
+}
 
-  AssignmentProblem bad = full;
-  bad.edges.push_back({5, 0, 1});
-  EXPECT_EQ(SolveAssignment(bad).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  bad = full;
-  bad.capacities[0] = -1;
-  EXPECT_EQ(SolveAssignment(bad).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  bad = full;
-  bad.edges[0].score = -4;
-  EXPECT_EQ(GreedyAssignment(bad).status().code(),
-            absl::StatusCode::kInvalidArgument);
+TEST(AssignmentSolverTest, MoreRequestsThanSlotsKeepsTheBestRequests) {
+  // Five requests, three slots in all: the three best-scoring requests get
+  // them, whatever their order.
+  AssignmentProblem problem;
+  problem.num_requests = 5;
+  problem.capacities = {2, 1};
+  problem.edges = {{0, 0, 10}, {1, 0, 40}, {1, 1, 40}, {2, 1, 30},
+                   {3, 0, 50}, {3, 1, 20}, {4, 1, 5}};
+  auto result = SolveAssignment(problem);
+  ASSERT_TRUE(result.ok());
+  ExpectFeasible(problem, *result);
+  EXPECT_EQ(result->total_score, 40 + 30 + 50);
+  EXPECT_EQ(result->volunteer_of_request, (std::vector<int>{-1, 0, 1, 0, -1}));
+}
+
+TEST(AssignmentSolverTest, RejectsInvalidInput) {
+  AssignmentProblem valid;
+  valid.num_requests = 2;
+  valid.capacities = {1, 1};
+  valid.edges = {{0, 0, 10}, {1, 1, 5}};
+  std::vector<AssignmentProblem> invalid(7, valid);
+  invalid[0].edges.push_back({2, 0, 1});   // request out of range
+  invalid[1].edges.push_back({-1, 0, 1});  // negative request
+  invalid[2].edges.push_back({0, 2, 1});   // volunteer out of range
+  invalid[3].capacities[1] = -1;
+  invalid[4].edges[0].score = -4;
+  invalid[5].num_requests = -1;
+  // Each score fits, but a total of both would overflow int64.
+  invalid[6].edges[0].score = std::numeric_limits<int64_t>::max() / 2 + 1;
+  invalid[6].edges[1].score = std::numeric_limits<int64_t>::max() / 2 + 1;
+  for (size_t i = 0; i < invalid.size(); ++i) {
+    EXPECT_EQ(SolveAssignment(invalid[i]).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << "case " << i;
+    EXPECT_EQ(GreedyAssignment(invalid[i]).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << "case " << i;
+  }
+  // The largest scores whose total fits are fine.
+  AssignmentProblem large = valid;
+  large.edges[0].score = std::numeric_limits<int64_t>::max() / 2;
+  large.edges[1].score = std::numeric_limits<int64_t>::max() / 2;
+  auto result = SolveAssignment(large);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->total_score, std::numeric_limits<int64_t>::max() - 1);
 }
 
 TEST(AssignmentSolverTest, SolvesAMunicipalityScaleBatch) {
-  std::mt19937 random(3);
-  AssignmentProblem problem;
-  problem.num_requests = 300;
-  std::uniform_int_distribution<int> capacity(1, 3);
-  for (int v = 0; v < 2000; ++v) problem.capacities.push_back(capacity(random));
-  std::uniform_int_distribution<int> volunteer(0, 1999);
-  std::uniform_int_distribution<int> score(1, 100000);
-  for (int r = 0; r < problem.num_requests; ++r) {
-    for (int k = 0; k < 100; ++k) {
-      problem.edges.push_back({r, volunteer(random), score(random)});
+  // 300 requests over 2,000 volunteers with 1-3 slots, 300 pairs each;
+  // and the same requests competing for 100 single-slot volunteers, where
+  // requests must be moved and dropped.
+  for (int volunteers : {2000, 100}) {
+    std::mt19937 random(3);
+    AssignmentProblem problem;
+    problem.num_requests = 300;
+    std::uniform_int_distribution<int> capacity(1, volunteers > 100 ? 3 : 1);
+    for (int v = 0; v < volunteers; ++v) {
+      problem.capacities.push_back(capacity(random));
+    }
+    std::uniform_int_distribution<int> volunteer(0, volunteers - 1);
+    std::uniform_int_distribution<int> score(0, 100000);
+    for (int r = 0; r < problem.num_requests; ++r) {
+      for (int k = 0; k < 300; ++k) {
+        problem.edges.push_back({r, volunteer(random), score(random)});
+      }
+    }
+    auto exact = SolveAssignment(problem);
+    auto greedy = GreedyAssignment(problem);
+    ASSERT_TRUE(exact.ok() && greedy.ok());
+    ExpectFeasible(problem, *exact);
+    ExpectFeasible(problem, *greedy);
+    EXPECT_GE(exact->total_score, greedy->total_score);
+    if (volunteers == 100) {
+      EXPECT_EQ(Assigned(*exact), 100) << "every slot is worth filling";
     }
   }
-  auto exact = SolveAssignment(problem);
-  auto greedy = GreedyAssignment(problem);
-  ASSERT_TRUE(exact.ok() && greedy.ok());
-  ExpectFeasible(problem, *exact);
-  EXPECT_GE(exact->total_score, greedy->total_score);
 }
 
 }  // namespace

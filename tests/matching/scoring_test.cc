@@ -2,6 +2,7 @@
 // what the explanation says.
 #include "services/matching/scoring.h"
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -71,6 +72,45 @@ std::string ExplanationOf(const v1::Suggestion& suggestion,
   return "";
 }
 
+const v1::CriterionScore& CriterionOf(const v1::Suggestion& suggestion,
+                                      v1::Criterion criterion) {
+  for (const v1::CriterionScore& score : suggestion.criteria()) {
+    if (score.criterion() == criterion) return score;
+  }
+  static const v1::CriterionScore* const kMissing = new v1::CriterionScore;
+  ADD_FAILURE() << "no " << v1::Criterion_Name(criterion);
+  return *kMissing;
+}
+
+v1::CriterionWeights Only(v1::Criterion criterion) {
+  v1::CriterionWeights weights;
+  switch (criterion) {
+    case v1::CRITERION_LANGUAGE:
+      weights.set_language(100);
+      break;
+    case v1::CRITERION_AREA:
+      weights.set_area(100);
+      break;
+    case v1::CRITERION_AVAILABILITY:
+      weights.set_availability(100);
+      break;
+    case v1::CRITERION_INTERESTS:
+      weights.set_interests(100);
+      break;
+    default:
+      ADD_FAILURE() << "not used by these tests";
+  }
+  return weights;
+}
+
+rv1::WeeklyWindow Window(rv1::DayOfWeek day, int from_hour, int to_hour) {
+  rv1::WeeklyWindow window;
+  window.set_day(day);
+  window.mutable_start_time()->set_hours(from_hour);
+  window.mutable_end_time()->set_hours(to_hour);
+  return window;
+}
+
 TEST(ScoringTest, TigrinyaSpeakingFormerRefugeeIsTheBestReceptionBuddy) {
   const Seeker seeker = SeekerOf();
   const v1::CriterionWeights weights =
@@ -98,6 +138,154 @@ TEST(ScoringTest, TigrinyaSpeakingFormerRefugeeIsTheBestReceptionBuddy) {
   EXPECT_THAT(
       ExplanationOf(Explain(seeker, dane, weights), v1::CRITERION_LANGUAGE),
       HasSubstr("English (not the newcomer's mother tongue)"));
+}
+
+TEST(ScoringTest, ExplanationsSayTheLevelThatWasScored) {
+  const Seeker seeker = SeekerOf();
+  const v1::CriterionWeights weights = Only(v1::CRITERION_LANGUAGE);
+  const v1::CriterionScore conversational = CriterionOf(
+      Explain(seeker, Volunteer("1", {{"ti", rv1::PROFICIENCY_CONVERSATIONAL}}),
+              weights),
+      v1::CRITERION_LANGUAGE);
+  EXPECT_DOUBLE_EQ(conversational.fit(), 0.8);
+  EXPECT_THAT(conversational.explanation(),
+              HasSubstr("Tigrinya, the newcomer's mother tongue, "
+                        "conversationally"));
+
+  const v1::CriterionScore basic = CriterionOf(
+      Explain(seeker, Volunteer("2", {{"ti", rv1::PROFICIENCY_BASIC}}),
+              weights),
+      v1::CRITERION_LANGUAGE);
+  EXPECT_DOUBLE_EQ(basic.fit(), 0.2);
+  EXPECT_THAT(basic.explanation(), HasSubstr("a little Tigrinya"))
+      << "a few words must not read like fluency";
+
+  const v1::CriterionScore native = CriterionOf(
+      Explain(seeker, Volunteer("3", {{"ti", rv1::PROFICIENCY_NATIVE}}),
+              weights),
+      v1::CRITERION_LANGUAGE);
+  EXPECT_DOUBLE_EQ(native.fit(), 1.0);
+  EXPECT_DOUBLE_EQ(native.points(), 100);
+  EXPECT_THAT(native.explanation(), HasSubstr("as their own mother tongue"));
+}
+
+TEST(ScoringTest, RegionalLanguageTagsShareTheLanguage) {
+  rv1::Actor newcomer = Newcomer();
+  newcomer.clear_languages();
+  rv1::LanguageSkill* arabic = newcomer.add_languages();
+  arabic->set_code("ar-SY");
+  arabic->set_proficiency(rv1::PROFICIENCY_NATIVE);
+  arabic->set_mother_tongue(true);
+  v1::VolunteerRequest request;
+  request.set_kind(v1::MATCH_KIND_RECEPTION_BUDDY);
+  request.mutable_constraints()->set_language("ar");
+  const Seeker seeker = SeekerFor(request, newcomer);
+  const Candidate volunteer = Volunteer("1", {{"ar", rv1::PROFICIENCY_NATIVE}});
+  ASSERT_TRUE(Eligible(seeker, volunteer))
+      << "an Arabic speaker can talk to a Syrian Arabic speaker";
+  const v1::CriterionScore language =
+      CriterionOf(Explain(seeker, volunteer, Only(v1::CRITERION_LANGUAGE)),
+                  v1::CRITERION_LANGUAGE);
+  EXPECT_DOUBLE_EQ(language.fit(), 1.0);
+  EXPECT_THAT(language.explanation(), HasSubstr("Arabic"));
+}
+
+TEST(ScoringTest, NewcomerWithoutRecordedLanguagesIsNotLeftWithoutVolunteers) {
+  rv1::Actor newcomer = Newcomer();
+  newcomer.clear_languages();
+  v1::VolunteerRequest request;
+  request.set_kind(v1::MATCH_KIND_RECEPTION_BUDDY);
+  const Seeker seeker = SeekerFor(request, newcomer);
+  const Candidate volunteer = Volunteer("1", {{"da", rv1::PROFICIENCY_NATIVE}});
+  EXPECT_TRUE(Eligible(seeker, volunteer));
+  const v1::CriterionScore language = CriterionOf(
+      Explain(seeker, volunteer, DefaultWeights(v1::MATCH_KIND_MENTOR)),
+      v1::CRITERION_LANGUAGE);
+  EXPECT_EQ(language.fit(), 0);
+  EXPECT_EQ(language.explanation(),
+            "the newcomer's languages are not recorded");
+}
+
+TEST(ScoringTest,
+     AreaFitsTheNewcomersTownTheRequestedAreaOrTheWholeMunicipality) {
+  const v1::CriterionWeights weights = Only(v1::CRITERION_AREA);
+  const Seeker seeker = SeekerOf();  // lives in Vamdrup
+  const v1::CriterionScore home = CriterionOf(
+      Explain(seeker, Volunteer("1", {{"ti", 4}}, {"Kolding C", "VAMDRUP"}),
+              weights),
+      v1::CRITERION_AREA);
+  EXPECT_DOUBLE_EQ(home.fit(), 1.0);
+  EXPECT_EQ(home.explanation(), "active in VAMDRUP, where the newcomer lives");
+
+  const v1::CriterionScore everywhere =
+      CriterionOf(Explain(seeker, Volunteer("2", {{"ti", 4}}, {}), weights),
+                  v1::CRITERION_AREA);
+  EXPECT_DOUBLE_EQ(everywhere.fit(), 0.5);
+  EXPECT_THAT(everywhere.explanation(), HasSubstr("whole municipality"));
+
+  const v1::CriterionScore elsewhere = CriterionOf(
+      Explain(seeker, Volunteer("3", {{"ti", 4}}, {"Kolding C"}), weights),
+      v1::CRITERION_AREA);
+  EXPECT_EQ(elsewhere.fit(), 0);
+  EXPECT_THAT(elsewhere.explanation(), HasSubstr("Kolding C"));
+
+  v1::HardConstraints constraints;
+  constraints.set_area("Lunderskov");
+  const v1::CriterionScore requested =
+      CriterionOf(Explain(SeekerOf(v1::MATCH_KIND_RECEPTION_BUDDY, constraints),
+                          Volunteer("4", {{"ti", 4}}, {"Lunderskov"}), weights),
+                  v1::CRITERION_AREA);
+  EXPECT_DOUBLE_EQ(requested.fit(), 1.0);
+  EXPECT_EQ(requested.explanation(), "active in Lunderskov, as requested");
+}
+
+TEST(ScoringTest, AvailabilityFavoursOverlappingWeeklyWindows) {
+  rv1::Actor newcomer = Newcomer();
+  *newcomer.add_availability() = Window(rv1::DAY_OF_WEEK_TUESDAY, 16, 19);
+  v1::VolunteerRequest request;
+  request.set_kind(v1::MATCH_KIND_MENTOR);
+  const Seeker seeker = SeekerFor(request, newcomer);
+  const v1::CriterionWeights weights = Only(v1::CRITERION_AVAILABILITY);
+
+  Candidate tuesday = Volunteer("1", {{"ti", 4}});
+  tuesday.availability = {{24 * 60 + 17 * 60, 24 * 60 + 21 * 60}};
+  Candidate saturday = Volunteer("2", {{"ti", 4}});
+  saturday.availability = {{5 * 24 * 60 + 10 * 60, 5 * 24 * 60 + 16 * 60}};
+  const Candidate unknown = Volunteer("3", {{"ti", 4}});
+
+  const v1::CriterionScore overlap = CriterionOf(
+      Explain(seeker, tuesday, weights), v1::CRITERION_AVAILABILITY);
+  EXPECT_DOUBLE_EQ(overlap.fit(), 2.0 / 3) << "2 of the newcomer's 3 hours";
+  EXPECT_THAT(overlap.explanation(), HasSubstr("2 h a week"));
+  EXPECT_GT(Score(seeker, tuesday, weights), Score(seeker, unknown, weights));
+  EXPECT_GT(Score(seeker, unknown, weights), Score(seeker, saturday, weights))
+      << "never free when the newcomer is ranks below not knowing";
+  EXPECT_EQ(
+      CriterionOf(Explain(seeker, unknown, weights), v1::CRITERION_AVAILABILITY)
+          .explanation(),
+      "availability not stated");
+}
+
+TEST(ScoringTest, InterestsCountUpToThree) {
+  rv1::Actor newcomer = Newcomer();
+  for (const char* interest : {"Football", "cooking", "chess", "music"}) {
+    newcomer.add_interests(interest);
+  }
+  v1::VolunteerRequest request;
+  request.set_kind(v1::MATCH_KIND_FRIENDSHIP_FAMILY);
+  const Seeker seeker = SeekerFor(request, newcomer);
+  const v1::CriterionWeights weights = Only(v1::CRITERION_INTERESTS);
+  Candidate two = Volunteer("1", {{"ti", 4}});
+  two.interests = {"chess", "football"};
+  Candidate three = two;
+  three.interests.push_back("music");
+  const v1::CriterionScore partial =
+      CriterionOf(Explain(seeker, two, weights), v1::CRITERION_INTERESTS);
+  EXPECT_DOUBLE_EQ(partial.fit(), 2.0 / 3);
+  EXPECT_THAT(partial.explanation(), HasSubstr("football, chess"))
+      << "the newcomer's \"Football\" is the volunteer's \"football\"";
+  EXPECT_DOUBLE_EQ(Score(seeker, three, weights), 100)
+      << "three shared interests are a full fit";
 }
 
 TEST(ScoringTest, MotherTongueBeatsASecondLanguage) {
@@ -187,20 +375,57 @@ TEST(ScoringTest, ScoreEqualsTheExplainedScore) {
   const std::vector<std::string> areas = {"Vamdrup", "Kolding C", "Lunderskov"};
   const std::vector<std::string> tags = {"bank", "doctor", "bus", "cv"};
   std::uniform_int_distribution<int> pick(0, 3);
+  std::uniform_real_distribution<double> weight(0, 100);
   for (int kind = 1; kind <= 5; ++kind) {
-    const Seeker seeker = SeekerOf(static_cast<v1::MatchKind>(kind));
-    const v1::CriterionWeights weights =
-        DefaultWeights(static_cast<v1::MatchKind>(kind));
-    for (int i = 0; i < 200; ++i) {
+    rv1::Actor newcomer = Newcomer();
+    if (kind % 2 == 0) {
+      *newcomer.add_availability() = Window(rv1::DAY_OF_WEEK_MONDAY, 9, 13);
+      newcomer.add_interests("cooking");
+      newcomer.add_interests("football");
+    }
+    v1::VolunteerRequest request;
+    request.set_kind(static_cast<v1::MatchKind>(kind));
+    const Seeker seeker = SeekerFor(request, newcomer);
+    for (int i = 0; i < 400; ++i) {
+      // Default weights, then arbitrary ones with some criteria at 0.
+      v1::CriterionWeights weights =
+          DefaultWeights(static_cast<v1::MatchKind>(kind));
+      if (i % 2 == 1) {
+        weights.set_language(pick(random) == 0 ? 0 : weight(random));
+        weights.set_area(weight(random));
+        weights.set_availability(pick(random) == 0 ? 0 : weight(random));
+        weights.set_competences(weight(random));
+        weights.set_interests(weight(random));
+        weights.set_family_fit(pick(random) == 0 ? 0 : weight(random));
+        weights.set_load(weight(random));
+        weights.set_former_refugee(weight(random));
+      }
       Candidate c = Volunteer(std::to_string(i),
-                              {{codes[pick(random)], 1 + pick(random)}},
+                              {{codes[pick(random)], 1 + pick(random)},
+                               {codes[pick(random)], 1 + pick(random)}},
                               {areas[pick(random) % 3]});
       c.competences = {tags[pick(random)], tags[pick(random)]};
-      c.load = pick(random) % 2;
+      c.interests = {pick(random) == 0 ? "cooking" : "chess"};
+      c.capacity = 1 + pick(random);
+      c.load = pick(random) % c.capacity;
       c.former_refugee = pick(random) == 0;
       c.children_ages = {pick(random) * 4};
-      c.availability = {{pick(random) * 600, pick(random) * 600 + 120}};
-      EXPECT_EQ(Score(seeker, c, weights), Explain(seeker, c, weights).score());
+      if (pick(random) != 0) {
+        const int start = 24 * 60 * pick(random) + 9 * 60;  // Mon-Thu 9:00
+        c.availability = {{start, start + 60 * (1 + pick(random))}};
+      }
+      const v1::Suggestion explained = Explain(seeker, c, weights);
+      EXPECT_EQ(Score(seeker, c, weights), explained.score());
+      double points = 0;
+      for (const v1::CriterionScore& criterion : explained.criteria()) {
+        EXPECT_GE(criterion.fit(), 0);
+        EXPECT_LE(criterion.fit(), 1);
+        EXPECT_EQ(criterion.points(), criterion.fit() * criterion.weight());
+        EXPECT_FALSE(criterion.explanation().empty());
+        points += criterion.points();
+      }
+      EXPECT_NEAR(points, explained.score(), 1e-9)
+          << "the score is the sum of the criteria shown";
     }
   }
 }
@@ -226,6 +451,23 @@ TEST(ScoringTest, DefaultWeightsSumToOneHundredAndValidate) {
   FieldViolations zero;
   CheckWeights(v1::CriterionWeights(), "weights", &zero);
   EXPECT_FALSE(zero.empty()) << "all-zero weights rank nobody";
+  v1::CriterionWeights not_a_number = DefaultWeights(v1::MATCH_KIND_MENTOR);
+  not_a_number.set_load(std::nan(""));
+  FieldViolations nan;
+  CheckWeights(not_a_number, "weights", &nan);
+  ASSERT_FALSE(nan.empty());
+  EXPECT_EQ(nan.violations()[0].field, "weights.load");
+}
+
+TEST(ScoringTest, MunicipalityWeightsReplaceTheDefaultsForTheirKindOnly) {
+  v1::MatchingSettings settings;
+  v1::KindWeights* mentor = settings.add_weights();
+  mentor->set_kind(v1::MATCH_KIND_MENTOR);
+  mentor->mutable_weights()->set_competences(100);
+  EXPECT_EQ(WeightsFor(settings, v1::MATCH_KIND_MENTOR).competences(), 100);
+  EXPECT_EQ(WeightsFor(settings, v1::MATCH_KIND_MENTOR).language(), 0);
+  EXPECT_EQ(WeightsFor(settings, v1::MATCH_KIND_RECEPTION_BUDDY).language(),
+            DefaultWeights(v1::MATCH_KIND_RECEPTION_BUDDY).language());
 }
 
 TEST(ScoringTest, SeekerWishesDefaultToTheProfileUnlessGiven) {
