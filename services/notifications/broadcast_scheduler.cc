@@ -6,11 +6,6 @@
 
 namespace brobygger::notifications {
 
-bool BroadcastScheduler::Stopping() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return stop_;
-}
-
 absl::StatusOr<int> BroadcastScheduler::RunOnce() {
   absl::StatusOr<redis::Reply> municipalities =
       ctx_.pool.Run({"ZRANGE", ctx_.keys.Municipalities(), "0", "-1"});
@@ -28,7 +23,7 @@ absl::StatusOr<int> BroadcastScheduler::RunOnce() {
   absl::Status first_error;
   for (const redis::Reply& municipality : municipalities->elements) {
     for (int batch = 0; batch < options_.max_batches_per_tick; ++batch) {
-      if (Stopping()) return sent;
+      if (worker_.stopping()) return sent;
       absl::StatusOr<int> made =
           broadcasts_.SendDue(municipality.str, options_.batch);
       if (!made.ok()) {
@@ -44,34 +39,6 @@ absl::StatusOr<int> BroadcastScheduler::RunOnce() {
   }
   if (!first_error.ok()) return first_error;
   return sent;
-}
-
-void BroadcastScheduler::Start() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (thread_.joinable()) return;
-    stop_ = false;
-  }
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stop_) {
-      lock.unlock();
-      // Errors were logged per municipality; the next tick retries.
-      (void)RunOnce();
-      lock.lock();
-      wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.interval),
-                     [this] { return stop_; });
-    }
-  });
-}
-
-void BroadcastScheduler::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace brobygger::notifications

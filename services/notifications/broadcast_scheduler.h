@@ -7,14 +7,11 @@
 #ifndef BROBYGGER_SERVICES_NOTIFICATIONS_BROADCAST_SCHEDULER_H_
 #define BROBYGGER_SERVICES_NOTIFICATIONS_BROADCAST_SCHEDULER_H_
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/notifications/broadcasts.h"
 #include "services/notifications/notifications_context.h"
+#include "services/notifications/periodic_worker.h"
 
 namespace brobygger::notifications {
 
@@ -32,7 +29,10 @@ class BroadcastScheduler {
  public:
   BroadcastScheduler(NotificationsContext& ctx, Broadcasts& broadcasts,
                      BroadcastSchedulerOptions options = {})
-      : ctx_(ctx), broadcasts_(broadcasts), options_(options) {}
+      : ctx_(ctx),
+        broadcasts_(broadcasts),
+        options_(options),
+        worker_(options.interval, [this] { (void)RunOnce(); }) {}
   ~BroadcastScheduler() { Stop(); }
   BroadcastScheduler(const BroadcastScheduler&) = delete;
   BroadcastScheduler& operator=(const BroadcastScheduler&) = delete;
@@ -44,21 +44,16 @@ class BroadcastScheduler {
   absl::StatusOr<int> RunOnce();
 
   // Starts the background thread (a pass at once, then every interval).
-  void Start();
+  void Start() { worker_.Start(); }
   // Wakes the thread and waits for it: returns at once when it is
   // waiting, else when the SendDue call in progress has finished.
-  void Stop();
+  void Stop() { worker_.Stop(); }
 
  private:
-  bool Stopping();
-
   NotificationsContext& ctx_;
   Broadcasts& broadcasts_;
   BroadcastSchedulerOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace brobygger::notifications
