@@ -23,29 +23,6 @@ absl::Status OptionError(absl::string_view option, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", message));
 }
 
-// The value of `descriptor` named by `text`, with or without `prefix`; the
-// UNSPECIFIED value (0) is no answer.
-absl::StatusOr<int> ParseEnum(
-    const google::protobuf::EnumDescriptor* descriptor,
-    absl::string_view prefix, absl::string_view text,
-    absl::string_view option) {
-  std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
-  absl::StrReplaceAll({{"-", "_"}}, &name);
-  if (!absl::StartsWith(name, prefix)) name = absl::StrCat(prefix, name);
-  const google::protobuf::EnumValueDescriptor* value =
-      descriptor->FindValueByName(name);
-  if (value != nullptr && value->number() != 0) return value->number();
-  std::vector<std::string> names;
-  for (int i = 0; i < descriptor->value_count(); ++i) {
-    if (descriptor->value(i)->number() == 0) continue;
-    names.push_back(
-        std::string(absl::StripPrefix(descriptor->value(i)->name(), prefix)));
-  }
-  return OptionError(option,
-                     absl::StrCat("unknown value \"", text.substr(0, 64),
-                                  "\"; one of ", absl::StrJoin(names, ", ")));
-}
-
 // Europe/Copenhagen, or nullopt without tzdata (local times are then
 // refused rather than read as UTC).
 const std::optional<absl::TimeZone>& Copenhagen() {
@@ -68,6 +45,27 @@ absl::StatusOr<std::optional<std::string>> NonEmptyOption(
 }
 
 }  // namespace
+
+absl::StatusOr<int> ParseEnum(
+    const google::protobuf::EnumDescriptor* descriptor,
+    absl::string_view prefix, absl::string_view text,
+    absl::string_view option) {
+  std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  absl::StrReplaceAll({{"-", "_"}}, &name);
+  if (!absl::StartsWith(name, prefix)) name = absl::StrCat(prefix, name);
+  const google::protobuf::EnumValueDescriptor* value =
+      descriptor->FindValueByName(name);
+  if (value != nullptr && value->number() != 0) return value->number();
+  std::vector<std::string> names;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    if (descriptor->value(i)->number() == 0) continue;
+    names.push_back(
+        std::string(absl::StripPrefix(descriptor->value(i)->name(), prefix)));
+  }
+  return OptionError(option,
+                     absl::StrCat("unknown value \"", text.substr(0, 64),
+                                  "\"; one of ", absl::StrJoin(names, ", ")));
+}
 
 std::vector<absl::string_view> WithQueryOptions(
     std::vector<absl::string_view> options, bool with_window) {

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "brobygger/catalogue/v1/activity.pb.h"
 #include "brobygger/catalogue/v1/catalogue_service.pb.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "tools/broctl/cli.h"
 
@@ -65,6 +66,14 @@ absl::StatusOr<bool> BoolOption(const Args& args, absl::string_view option);
 absl::StatusOr<std::optional<int64_t>> IntOption(const Args& args,
                                                  absl::string_view option,
                                                  int64_t min, int64_t max);
+
+// The number of the value of `descriptor` named by `text`, with or
+// without `prefix`, in any case, "-" for "_": ("TOPIC_", "activities") ->
+// TOPIC_ACTIVITIES. The UNSPECIFIED value (0) is no answer; an unknown one
+// is INVALID_ARGUMENT naming `option` and listing the values.
+absl::StatusOr<int> ParseEnum(
+    const google::protobuf::EnumDescriptor* descriptor,
+    absl::string_view prefix, absl::string_view text, absl::string_view option);
 
 // "LANGUAGE_CAFE", "language-cafe" or "CATEGORY_LANGUAGE_CAFE".
 absl::StatusOr<catalogue::v1::Category> ParseCategory(absl::string_view text);

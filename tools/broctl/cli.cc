@@ -32,7 +32,8 @@ std::optional<Detail> DetailOf(const absl::Status& status) {
 bool IsBooleanOption(absl::string_view option) {
   return option == "help" || option == "force" || option == "all" ||
          option == "free" || option == "show-cancelled" ||
-         option == "validate-only" || option == "publish";
+         option == "validate-only" || option == "publish" ||
+         option == "unread" || option == "heartbeats" || option == "urgent";
 }
 
 absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {

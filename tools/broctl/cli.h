@@ -32,6 +32,9 @@ inline constexpr absl::string_view kDefaultAddress = "127.0.0.1:50051";
 inline constexpr absl::string_view kDefaultCatalogueAddress = "127.0.0.1:50052";
 // The matching commands default to the matching service.
 inline constexpr absl::string_view kDefaultMatchingAddress = "127.0.0.1:50053";
+// The notifications commands default to the notification service.
+inline constexpr absl::string_view kDefaultNotificationsAddress =
+    "127.0.0.1:50054";
 inline constexpr absl::string_view kTokenEnvVar = "BROBYGGER_TOKEN";
 inline constexpr absl::Duration kDefaultTimeout = absl::Seconds(10);
 
@@ -119,6 +122,16 @@ std::vector<Command> CatalogueExportCommands();
 std::vector<Command> CatalogueImportCommands();  // catalogue import
 // matching request ..., suggest, assign, propose, accept, ...
 std::vector<Command> MatchingCommands();
+// notifications subscribe, subscriptions ..., inbox ..., watch,
+// preferences ...
+std::vector<Command> NotificationCommands();
+// notifications webhooks ..., dead-letters ...
+std::vector<Command> NotificationWebhookCommands();
+// notifications broadcast, broadcasts ..., concerns ...
+std::vector<Command> NotificationBroadcastCommands();
+// webhook-receiver: a local endpoint for demos (only when broctl is built
+// with the notification service's library, which checks signatures).
+std::vector<Command> WebhookReceiverCommands();
 
 // Prints `message` as proto3 JSON (camelCase names, enum names) on stdout.
 // `with_defaults`: fields holding their default (0, false, "") are printed

@@ -1,7 +1,10 @@
 // broctl: the command-line client of Brobygger. Mints development keys and
 // tokens, and calls the registry (municipalities, actors, imports, contact
-// resolution) and the catalogue (activities, calendars, the reception
-// timeline, HSDS exchange, demo imports), and checks health.
+// resolution), the catalogue (activities, calendars, the reception
+// timeline, HSDS exchange, demo imports), matching and notifications
+// (subscriptions, inboxes watched live, preferences, webhooks, broadcasts,
+// concerns, dead letters), runs a demo webhook receiver, and checks
+// health.
 //
 //   broctl [--addr HOST:PORT] [--token JWT] [--timeout 10s] COMMAND ...
 //
@@ -30,7 +33,12 @@ std::vector<Command> AllCommands() {
        {KeyCommands, MunicipalityCommands, ActorCommands, ImportCommands,
         ContactCommands, ForumCommands, CatalogueCommands,
         CatalogueTimelineCommands, CatalogueExportCommands,
-        CatalogueImportCommands, MatchingCommands, HealthCommands}) {
+        CatalogueImportCommands, MatchingCommands, NotificationCommands,
+        NotificationWebhookCommands, NotificationBroadcastCommands,
+#ifndef BROBYGGER_BROCTL_WITHOUT_WEBHOOK_RECEIVER
+        WebhookReceiverCommands,
+#endif
+        HealthCommands}) {
     for (Command& command : group()) all.push_back(std::move(command));
   }
   return all;
@@ -42,11 +50,15 @@ void PrintUsage(const std::vector<Command>& commands, std::ostream& out) {
          "Global options:\n"
          "  --addr     the service to call (default "
       << kDefaultAddress << ", the registry; " << kDefaultCatalogueAddress
-      << " for catalogue commands)\n"
+      << " for catalogue, " << kDefaultMatchingAddress << " for matching, "
+      << kDefaultNotificationsAddress
+      << " for notifications commands)\n"
          "  --token    bearer JWT (default: $"
       << kTokenEnvVar
       << ")\n"
-         "  --timeout  deadline of every call (default 10s)\n\n"
+         "  --timeout  deadline of every call (default 10s); for "
+         "`notifications watch` only of\n"
+         "             connecting: a watch runs until Ctrl-C or --count\n\n"
          "Commands:\n";
   for (const Command& command : commands) {
     out << "  broctl " << command.name;
