@@ -26,6 +26,10 @@
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
 
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
+
 namespace brobygger::server {
 
 inline constexpr char kLivenessServiceName[] = "liveness";
@@ -64,6 +68,10 @@ class ServiceHost {
   int port() const { return port_; }
   // The port /metrics is served on after Start() (0 if metrics are off).
   int metrics_port() const { return metrics_port_; }
+  // Where the service's own metrics go (served with the RPC metrics on
+  // /metrics); available from construction, so that components built
+  // before Start() can register theirs.
+  std::shared_ptr<prometheus::Registry> metrics_registry() const;
   // Blocks until SIGTERM/SIGINT (or Shutdown()), then drains and stops.
   void Wait();
   // Flips health to NOT_SERVING, drains for up to drain_timeout, stops.
