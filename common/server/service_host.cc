@@ -112,6 +112,11 @@ struct ServiceHost::Impl {
 ServiceHost::ServiceHost(HostOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
   log::SetServiceName(impl_->options.service_name);
+  impl_->registry = std::make_shared<prometheus::Registry>();
+}
+
+std::shared_ptr<prometheus::Registry> ServiceHost::metrics_registry() const {
+  return impl_->registry;
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
@@ -135,9 +140,6 @@ absl::Status ServiceHost::Start() {
   const HostOptions& options = impl_->options;
   InitGrpcGlobals();
 
-  impl_->registry = options.metrics_registry != nullptr
-                        ? options.metrics_registry
-                        : std::make_shared<prometheus::Registry>();
   impl_->metrics = std::make_unique<RpcMetrics>(impl_->registry);
   if (!options.metrics_address.empty()) {
     try {

@@ -25,7 +25,10 @@
 #include "absl/time/time.h"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
-#include "prometheus/registry.h"
+
+namespace prometheus {
+class Registry;
+}  // namespace prometheus
 
 namespace brobygger::server {
 
@@ -43,9 +46,6 @@ struct HostOptions {
   // Called once when draining starts, after health turned NOT_SERVING and
   // before in-flight calls are awaited: the place to end server streams.
   std::function<void()> on_drain;
-  // The registry /metrics serves; null: the host makes its own. A service
-  // that counts things of its own (deliveries, queue depths) passes one.
-  std::shared_ptr<prometheus::Registry> metrics_registry;
 };
 
 // Fills HostOptions from the shared flags (common/config/flags.h); the
@@ -68,6 +68,10 @@ class ServiceHost {
   int port() const { return port_; }
   // The port /metrics is served on after Start() (0 if metrics are off).
   int metrics_port() const { return metrics_port_; }
+  // Where the service's own metrics go (served with the RPC metrics on
+  // /metrics); available from construction, so that components built
+  // before Start() can register theirs.
+  std::shared_ptr<prometheus::Registry> metrics_registry() const;
   // Blocks until SIGTERM/SIGINT (or Shutdown()), then drains and stops.
   void Wait();
   // Flips health to NOT_SERVING, drains for up to drain_timeout, stops.

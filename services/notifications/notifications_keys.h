@@ -34,9 +34,7 @@ class NotificationsKeys : public store::CollectionKeys {
   // (written by EventConsumer: fields stream, entry_id, error, event) and
   // deliveries the delivery worker gave up on (field "kind" = "webhook" or
   // "email", and the delivery's fields).
-  std::string DeadLetters() const {
-    return keys_.GlobalKey({"deadletter"});
-  }
+  std::string DeadLetters() const { return keys_.GlobalKey({"deadletter"}); }
 
   // --- Projection of the registry and of matching ------------------------
   // Hash per actor: "d" = the serialized trimmed registry Actor, "u" = its
@@ -146,7 +144,10 @@ class NotificationsKeys : public store::CollectionKeys {
   }
 
   // --- Outgoing deliveries (e-mail, webhooks) ---------------------------
-  // Hash per delivery: what to send, where, attempts so far.
+  // Hash per delivery: what to send, where, attempts so far; once done
+  // (delivered, dead-lettered, dropped or erased) only "s" = "d" is left,
+  // with a TTL, so that the same event enqueued again is recognised (see
+  // outbound_queue.h).
   std::string Delivery(absl::string_view m, absl::string_view id) const {
     return keys_.Key(m, {"delivery", id});
   }
@@ -159,7 +160,9 @@ class NotificationsKeys : public store::CollectionKeys {
                               absl::string_view newcomer) const {
     return keys_.Key(m, {"delivery", "about", newcomer});
   }
-  // String: a webhook endpoint's circuit breaker state.
+  // Hash: a webhook endpoint's delivery health, kept by the delivery
+  // worker: "b" = the serialised CircuitBreaker, "e" = the last error,
+  // "s" = the last successful delivery (Unix ms). See webhook_circuits.h.
   std::string WebhookCircuit(absl::string_view m,
                              absl::string_view webhook) const {
     return keys_.Key(m, {kWebhookCollection, webhook, "circuit"});

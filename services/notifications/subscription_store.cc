@@ -268,23 +268,4 @@ absl::StatusOr<std::string> SubscriptionStore::Secret(
   return reply.str;
 }
 
-absl::StatusOr<std::vector<std::string>> SubscriptionStore::CircuitStates(
-    absl::string_view municipality,
-    const std::vector<std::string>& webhook_ids) {
-  std::vector<redis::Command> commands;
-  commands.reserve(webhook_ids.size());
-  for (const std::string& id : webhook_ids) {
-    commands.push_back({"GET", ctx_.keys.WebhookCircuit(municipality, id)});
-  }
-  std::vector<std::string> states;
-  if (commands.empty()) return states;
-  ASSIGN_OR_RETURN(std::vector<redis::Reply> replies,
-                   ctx_.pool.Pipeline(commands));
-  for (const redis::Reply& reply : replies) {
-    if (reply.is_error()) return UnexpectedReply(reply);
-    states.push_back(reply.is_string() ? reply.str : "");
-  }
-  return states;
-}
-
 }  // namespace brobygger::notifications

@@ -127,11 +127,6 @@ class SubscriptionStore {
   // The endpoint's signing secret; NOT_FOUND when it has none (deleted).
   absl::StatusOr<std::string> Secret(absl::string_view municipality,
                                      absl::string_view webhook_id);
-  // The circuit state text the delivery worker keeps per endpoint ("" when
-  // none), in the order of `webhook_ids` (one round trip).
-  absl::StatusOr<std::vector<std::string>> CircuitStates(
-      absl::string_view municipality,
-      const std::vector<std::string>& webhook_ids);
 
   SubscriptionWrite Write(absl::string_view municipality) {
     return SubscriptionWrite(ctx_, std::string(municipality));

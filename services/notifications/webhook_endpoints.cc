@@ -1,12 +1,10 @@
 #include "services/notifications/webhook_endpoints.h"
 
-
 #include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "brobygger/notifications/v1/events.pb.h"
 #include "brobygger/registry/v1/actor.pb.h"
 #include "common/api/field_checks.h"
@@ -22,6 +20,7 @@
 #include "services/notifications/notification_names.h"
 #include "services/notifications/subscription_access.h"
 #include "services/notifications/subscription_rules.h"
+#include "services/notifications/webhook_circuits.h"
 #include "services/notifications/webhook_signature.h"
 #include "services/notifications/webhook_url.h"
 
@@ -38,14 +37,6 @@ bool IsOrganisation(rv1::ActorKind kind) {
          kind != rv1::ACTOR_KIND_VOLUNTEER &&
          kind != rv1::ACTOR_KIND_NEWCOMER &&
          kind != rv1::ACTOR_KIND_MUNICIPAL_EMPLOYEE;
-}
-
-v1::WebhookEndpoint::CircuitState ParseCircuit(absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  absl::ConsumePrefix(&text, "CIRCUIT_STATE_");
-  if (text == "OPEN") return v1::WebhookEndpoint::CIRCUIT_STATE_OPEN;
-  if (text == "HALF_OPEN") return v1::WebhookEndpoint::CIRCUIT_STATE_HALF_OPEN;
-  return v1::WebhookEndpoint::CIRCUIT_STATE_CLOSED;
 }
 
 // What neither the document nor an event may hold: the secret, and the
@@ -107,10 +98,9 @@ absl::StatusOr<v1::WebhookEndpoint> WebhookEndpoints::Present(
   v1::WebhookEndpoint out = stored.resource;
   ClearOutputOnly(&out);
   out.set_etag(store::EtagOf(stored.version));
-  ASSIGN_OR_RETURN(
-      std::vector<std::string> states,
-      store_.CircuitStates(municipality, {store::IdOf(out.name())}));
-  out.set_circuit_state(ParseCircuit(states.empty() ? "" : states.front()));
+  ASSIGN_OR_RETURN(std::vector<WebhookHealth> health,
+                   circuits_.Health(municipality, {store::IdOf(out.name())}));
+  PresentHealth(health.empty() ? WebhookHealth() : health.front(), &out);
   return out;
 }
 
@@ -235,13 +225,12 @@ absl::StatusOr<WebhookPage> WebhookEndpoints::List(
   for (const v1::WebhookEndpoint& endpoint : page.items) {
     ids.push_back(store::IdOf(endpoint.name()));
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> states,
-                   store_.CircuitStates(municipality, ids));
+  ASSIGN_OR_RETURN(std::vector<WebhookHealth> health,
+                   circuits_.Health(municipality, ids));
   for (size_t i = 0; i < page.items.size(); ++i) {
     v1::WebhookEndpoint& endpoint = page.items[i];
     endpoint.clear_secret();
-    endpoint.set_circuit_state(
-        ParseCircuit(i < states.size() ? states[i] : ""));
+    PresentHealth(i < health.size() ? health[i] : WebhookHealth(), &endpoint);
   }
   out.webhook_endpoints = std::move(page.items);
   if (!page.next_cursor.empty()) {
@@ -372,6 +361,14 @@ absl::StatusOr<v1::WebhookEndpoint> WebhookEndpoints::RotateSecret(
 absl::StatusOr<std::string> WebhookEndpoints::SecretOf(
     absl::string_view municipality, absl::string_view webhook_id) {
   return store_.Secret(municipality, webhook_id);
+}
+
+absl::StatusOr<v1::WebhookEndpoint> WebhookEndpoints::ForDelivery(
+    absl::string_view municipality, absl::string_view webhook_id) {
+  ASSIGN_OR_RETURN(StoredWebhook stored,
+                   store_.LoadWebhook(municipality, webhook_id));
+  ClearOutputOnly(&stored.resource);
+  return std::move(stored.resource);
 }
 
 }  // namespace brobygger::notifications

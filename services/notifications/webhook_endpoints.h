@@ -21,11 +21,9 @@
 // - Delete also deletes the endpoint's subscriptions (each with its
 //   SubscriptionDeleted event), its secret and its circuit state, all in
 //   one atomic step.
-// - circuit_state is read from NotificationsKeys::WebhookCircuit, where
-//   the delivery worker writes the state's name (CLOSED, OPEN or
-//   HALF_OPEN, with or without the CIRCUIT_STATE_ prefix); absent or
-//   anything else reads as CLOSED. circuit_retry_time, last_error and
-//   last_success_time are left to the delivery worker to fill in.
+// - circuit_state, circuit_retry_time, last_error and last_success_time
+//   are what the delivery worker keeps in NotificationsKeys::WebhookCircuit
+//   (webhook_circuits.h); an endpoint never delivered to reads as CLOSED.
 #ifndef BROBYGGER_SERVICES_NOTIFICATIONS_WEBHOOK_ENDPOINTS_H_
 #define BROBYGGER_SERVICES_NOTIFICATIONS_WEBHOOK_ENDPOINTS_H_
 
@@ -42,6 +40,7 @@
 #include "services/notifications/notifications_context.h"
 #include "services/notifications/registry_projection.h"
 #include "services/notifications/subscription_store.h"
+#include "services/notifications/webhook_circuits.h"
 
 namespace brobygger::notifications {
 
@@ -56,7 +55,7 @@ struct WebhookPage {
 class WebhookEndpoints {
  public:
   WebhookEndpoints(NotificationsContext& ctx, RegistryProjection& projection)
-      : ctx_(ctx), projection_(projection), store_(ctx) {}
+      : ctx_(ctx), projection_(projection), store_(ctx), circuits_(ctx) {}
 
   // Returns the endpoint with its new secret (the only time it is shown).
   absl::StatusOr<v1::WebhookEndpoint> Create(const auth::Principal& principal,
@@ -85,6 +84,11 @@ class WebhookEndpoints {
   // NOT_FOUND when the endpoint is gone.
   absl::StatusOr<std::string> SecretOf(absl::string_view municipality,
                                        absl::string_view webhook_id);
+  // For the delivery worker: the stored endpoint (url, paused) without
+  // output-only fields; NOT_FOUND when it is gone. No permission check:
+  // the worker acts for the endpoint's owner.
+  absl::StatusOr<v1::WebhookEndpoint> ForDelivery(
+      absl::string_view municipality, absl::string_view webhook_id);
 
  private:
   // Loads an endpoint the principal may manage (PERMISSION_DENIED
@@ -101,6 +105,7 @@ class WebhookEndpoints {
   NotificationsContext& ctx_;
   RegistryProjection& projection_;
   SubscriptionStore store_;
+  WebhookCircuits circuits_;
 };
 
 }  // namespace brobygger::notifications

@@ -22,6 +22,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 #include "tests/support/generic_call.h"
 #include "tests/support/health_client.h"
 #include "tests/support/http_get.h"
@@ -203,6 +205,22 @@ TEST_F(ServiceHostMetricsTest, MetricsCountHandledCallsByCode) {
       MetricValue(*metrics, "grpc_server_handling_seconds_count", echo_labels),
       3);
   EXPECT_THAT(*metrics, ::testing::HasSubstr("process_start_time_seconds"));
+}
+
+TEST_F(ServiceHostMetricsTest, TheServicesOwnMetricsAreServedAlongside) {
+  ASSERT_NE(host_->metrics_registry(), nullptr);
+  prometheus::BuildCounter()
+      .Name("echo_test_things_total")
+      .Help("Things the echo test did.")
+      .Register(*host_->metrics_registry())
+      .Add({{"kind", "echo"}})
+      .Increment(3);
+  absl::StatusOr<std::string> metrics =
+      test::HttpGet(host_->metrics_port(), "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(MetricValue(*metrics, "echo_test_things_total", {"kind=\"echo\""}),
+            3)
+      << *metrics;
 }
 
 TEST_F(ServiceHostMetricsTest, UnknownMethodsShareOneMetricLabel) {

@@ -13,6 +13,7 @@
 #include "brobygger/notifications/v1/events.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "gtest/gtest.h"
+#include "services/notifications/webhook_circuits.h"
 #include "tests/notifications/subscription_fixture.h"
 
 namespace brobygger::notifications {
@@ -292,23 +293,60 @@ TEST_F(WebhookEndpointsTest, UpdatesTheMaskedFieldsWithEtags) {
   }
 }
 
-TEST_F(WebhookEndpointsTest, ShowsTheCircuitStateTheDeliveryWorkerKeeps) {
+TEST_F(WebhookEndpointsTest, ShowsTheHealthTheDeliveryWorkerKeeps) {
   const v1::WebhookEndpoint created = MustCreateEndpoint("10");
-  ASSERT_TRUE(
-      pool()
-          .Run({"SET", keys_.WebhookCircuit(kMunicipality, "1"), "OPEN"})
-          .ok());
-  EXPECT_EQ(webhooks().Get(Caseworker(), created.name())->circuit_state(),
-            v1::WebhookEndpoint::CIRCUIT_STATE_OPEN);
-  ASSERT_TRUE(pool()
-                  .Run({"SET", keys_.WebhookCircuit(kMunicipality, "1"),
-                        "CIRCUIT_STATE_HALF_OPEN"})
-                  .ok());
+  WebhookCircuits circuits(ctx(), CircuitBreakerPolicy{.failure_threshold = 2});
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  WebhookAttempt failed;
+  failed.outcome = WebhookOutcome::kRetry;
+  failed.circuit = CircuitEffect::kFailure;
+  failed.reason = "HTTP 503: down for maintenance";
+  ASSERT_TRUE(circuits.Record(kMunicipality, "1", failed, t0).ok());
+  ASSERT_TRUE(circuits.Record(kMunicipality, "1", failed, t0).ok());
+
+  auto open = webhooks().Get(Caseworker(), created.name());
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_EQ(open->circuit_state(), v1::WebhookEndpoint::CIRCUIT_STATE_OPEN);
+  EXPECT_EQ(store::FromTimestamp(open->circuit_retry_time()),
+            t0 + absl::Seconds(30));
+  EXPECT_EQ(open->last_error(), "HTTP 503: down for maintenance");
+  EXPECT_FALSE(open->has_last_success_time());
+
+  ASSERT_TRUE(circuits.Allow(kMunicipality, "1", t0 + absl::Minutes(1)).ok());
   auto page = webhooks().List(Caseworker(), kMunicipality, 0, "");
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->webhook_endpoints.size(), 1u);
   EXPECT_EQ(page->webhook_endpoints[0].circuit_state(),
             v1::WebhookEndpoint::CIRCUIT_STATE_HALF_OPEN);
+
+  WebhookAttempt delivered;
+  delivered.outcome = WebhookOutcome::kDelivered;
+  delivered.circuit = CircuitEffect::kSuccess;
+  ASSERT_TRUE(
+      circuits.Record(kMunicipality, "1", delivered, t0 + absl::Minutes(2))
+          .ok());
+  auto closed = webhooks().Get(Caseworker(), created.name());
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->circuit_state(), v1::WebhookEndpoint::CIRCUIT_STATE_CLOSED);
+  EXPECT_FALSE(closed->has_circuit_retry_time());
+  EXPECT_EQ(store::FromTimestamp(closed->last_success_time()),
+            t0 + absl::Minutes(2));
+  // The last failure stays for the owner to read.
+  EXPECT_EQ(closed->last_error(), "HTTP 503: down for maintenance");
+}
+
+TEST_F(WebhookEndpointsTest, NoHealthIsKeptForADeletedEndpoint) {
+  WebhookCircuits circuits(ctx());
+  WebhookAttempt failed;
+  failed.circuit = CircuitEffect::kFailure;
+  failed.reason = "HTTP 500";
+  EXPECT_TRUE(circuits.Record(kMunicipality, "77", failed, absl::Now()).ok());
+  EXPECT_EQ(pool()
+                .Run({"EXISTS", keys_.WebhookCircuit(kMunicipality, "77")})
+                ->integer,
+            0);
+  EXPECT_EQ(circuits.Allow(kMunicipality, "77", absl::Now()).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(WebhookEndpointsTest, DeleteTakesItsSubscriptionsAndSecretAlong) {
