@@ -1,17 +1,16 @@
 #include "services/notifications/broadcast_scheduler.h"
 
 #include <string>
+#include <vector>
 
 #include "common/log/log.h"
+#include "services/notifications/followed_municipalities.h"
 
 namespace brobygger::notifications {
 
 absl::StatusOr<int> BroadcastScheduler::RunOnce() {
-  absl::StatusOr<redis::Reply> municipalities =
-      ctx_.pool.Run({"ZRANGE", ctx_.keys.Municipalities(), "0", "-1"});
-  if (municipalities.ok() && municipalities->is_error()) {
-    municipalities = absl::UnavailableError(municipalities->str);
-  }
+  absl::StatusOr<std::vector<std::string>> municipalities =
+      FollowedMunicipalities(ctx_);
   if (!municipalities.ok()) {
     log::Warning(
         "reading the followed municipalities failed; retried next "
@@ -21,14 +20,14 @@ absl::StatusOr<int> BroadcastScheduler::RunOnce() {
   }
   int sent = 0;
   absl::Status first_error;
-  for (const redis::Reply& municipality : municipalities->elements) {
+  for (const std::string& municipality : *municipalities) {
     for (int batch = 0; batch < options_.max_batches_per_tick; ++batch) {
       if (worker_.stopping()) return sent;
       absl::StatusOr<int> made =
-          broadcasts_.SendDue(municipality.str, options_.batch);
+          broadcasts_.SendDue(municipality, options_.batch);
       if (!made.ok()) {
         log::Warning("sending due broadcasts failed; retried next tick",
-                     {{"municipality", municipality.str},
+                     {{"municipality", municipality},
                       {"error", made.status().ToString()}});
         first_error.Update(made.status());
         break;

@@ -9,6 +9,7 @@
 #include "common/api/resource_name.h"
 #include "common/log/log.h"
 #include "common/status/macros.h"
+#include "services/notifications/followed_municipalities.h"
 #include "services/notifications/http_post.h"
 #include "services/notifications/notification_names.h"
 #include "services/notifications/webhook_delivery.h"
@@ -96,22 +97,20 @@ bool DeliveryWorker::Stopping() {
 void DeliveryWorker::Loop() {
   while (!Stopping()) {
     int claimed = 0;
-    absl::StatusOr<redis::Reply> municipalities =
-        ctx_.pool.Run({"ZRANGE", ctx_.keys.Municipalities(), "0", "-1"});
-    if (!municipalities.ok() || !municipalities->is_array()) {
+    absl::StatusOr<std::vector<std::string>> municipalities =
+        FollowedMunicipalities(ctx_);
+    if (!municipalities.ok()) {
       log::Warning("delivery worker cannot list municipalities",
-                   {{"error", municipalities.ok()
-                                  ? absl::string_view(municipalities->str)
-                                  : municipalities.status().message()}});
+                   {{"error", municipalities.status().message()}});
     } else {
-      for (const redis::Reply& m : municipalities->elements) {
+      for (const std::string& m : *municipalities) {
         if (Stopping()) break;
-        if (!api::IsValidMunicipalityId(m.str)) continue;
-        absl::StatusOr<int> round = Round(m.str, /*stoppable=*/true);
+        if (!api::IsValidMunicipalityId(m)) continue;
+        absl::StatusOr<int> round = Round(m, /*stoppable=*/true);
         if (!round.ok()) {
           log::Warning(
               "delivery round failed",
-              {{"municipality", m.str}, {"error", round.status().message()}});
+              {{"municipality", m}, {"error", round.status().message()}});
           continue;
         }
         claimed += *round;

@@ -8,6 +8,7 @@
 #include "common/log/log.h"
 #include "common/status/macros.h"
 #include "services/notifications/digest_text.h"
+#include "services/notifications/followed_municipalities.h"
 
 namespace brobygger::notifications {
 namespace {
@@ -67,21 +68,19 @@ absl::StatusOr<int> DigestSender::SendDue(absl::string_view municipality) {
 }
 
 void DigestSender::RunOnce() {
-  absl::StatusOr<redis::Reply> municipalities =
-      ctx_.pool.Run({"ZRANGE", ctx_.keys.Municipalities(), "0", "-1"});
-  if (!municipalities.ok() || municipalities->is_error()) {
-    log::Warning(
-        "reading the followed municipalities failed; retried later",
-        {{"error", municipalities.ok() ? municipalities->str
-                                       : municipalities.status().ToString()}});
+  absl::StatusOr<std::vector<std::string>> municipalities =
+      FollowedMunicipalities(ctx_);
+  if (!municipalities.ok()) {
+    log::Warning("reading the followed municipalities failed; retried later",
+                 {{"error", municipalities.status().ToString()}});
     return;
   }
-  for (const redis::Reply& municipality : municipalities->elements) {
+  for (const std::string& municipality : *municipalities) {
     if (worker_.stopping()) return;
-    absl::StatusOr<int> sent = SendDue(municipality.str);
+    absl::StatusOr<int> sent = SendDue(municipality);
     if (!sent.ok()) {
       log::Warning("sending digests failed; retried later",
-                   {{"municipality", municipality.str},
+                   {{"municipality", municipality},
                     {"error", sent.status().ToString()}});
     }
   }

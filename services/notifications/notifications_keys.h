@@ -26,7 +26,8 @@ class NotificationsKeys : public store::CollectionKeys {
   NotificationsKeys() : CollectionKeys(kServiceName) {}
 
   // --- Following the other services -------------------------------------
-  // Sorted set of the municipalities whose streams are followed.
+  // Set of the municipalities whose streams are followed (SADD by
+  // events::TenantFollower; read with FollowedMunicipalities()).
   std::string Municipalities() const {
     return keys_.GlobalKey({"municipalities"});
   }

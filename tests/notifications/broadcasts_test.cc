@@ -972,10 +972,10 @@ TEST_F(BroadcastsTest, EveryChangePublishesItsEvent) {
 // -----------------------------------------------------------
 
 TEST_F(BroadcastsTest, TheSchedulerSendsForEveryFollowedMunicipality) {
-  ASSERT_TRUE(pool()
-                  .Run({"ZADD", context().keys.Municipalities(), "0", "aalborg",
-                        "0", "kolding"})
-                  .ok());
+  ASSERT_TRUE(
+      pool()
+          .Run({"SADD", context().keys.Municipalities(), "aalborg", "kolding"})
+          .ok());
   const v1::Broadcast aalborg = Create(Asked(ToVolunteersIn("Vodskov")));
   const auth::Principal kolding =
       test::MakePrincipal("caseworker-k", auth::Role::kCaseworker, "kolding");
@@ -999,9 +999,7 @@ TEST_F(BroadcastsTest, TheSchedulerSendsForEveryFollowedMunicipality) {
 
 TEST_F(BroadcastsTest, TheSchedulerRunsInTheBackgroundAndStopsPromptly) {
   ASSERT_TRUE(
-      pool()
-          .Run({"ZADD", context().keys.Municipalities(), "0", "aalborg"})
-          .ok());
+      pool().Run({"SADD", context().keys.Municipalities(), "aalborg"}).ok());
   const v1::Broadcast created = Create(Asked(ToVolunteersIn("Vodskov")));
   // A long interval: Stop must wake the waiting thread, not wait it out.
   scheduler_ = std::make_unique<BroadcastScheduler>(

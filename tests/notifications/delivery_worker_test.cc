@@ -413,8 +413,7 @@ TEST_F(DeliveryWorkerTest, AnotherWorkerDeliversWhatADeadWorkerHeld) {
 }
 
 TEST_F(DeliveryWorkerTest, RunningThreadsDeliverAndStopPromptly) {
-  ASSERT_TRUE(
-      pool().Run({"ZADD", keys_.Municipalities(), "0", kMunicipality}).ok());
+  ASSERT_TRUE(pool().Run({"SADD", keys_.Municipalities(), kMunicipality}).ok());
   // Real time here: the threads poll.
   OutboundQueue live_queue(ctx());
   DeliveryWorkerOptions options = Options();
