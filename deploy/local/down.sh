@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Stops what deploy/local/up.sh started (by its pid files): the services
-# first, so they drain while Redis still answers, then redis-server. Data
-# under .local/redis is kept; delete .local/ for a clean slate.
+# Stops what deploy/local/up.sh started (by its pid files): the webhook
+# receiver, the services, so they drain while Redis still answers, then
+# redis-server. Data under .local/redis is kept; delete .local/ for a clean
+# slate.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# First what receives from the services: the demo's webhook receiver.
+stop_pid webhook-receiver "${WEBHOOK_RECEIVER_PID}" 5
 for entry in "${SERVICES[@]}"; do
   name="${entry%%:*}"
   # The services drain in-flight calls for up to --drain_timeout (20 s).

@@ -5,6 +5,7 @@
 #   .local/redis/                           Redis data (AOF)
 #   .local/logs/<name>.log                  service and Redis logs
 #   .local/run/<name>.pid                   pid files of what up.sh started
+#   .local/redcross-webhook.secret          the demo webhook's signing secret
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD_DIR="${BROBYGGER_BUILD_DIR:-${ROOT}/build}"
@@ -21,6 +22,10 @@ REDIS_PORT="${BROBYGGER_REDIS_PORT:-6390}"
 # machine; "everysec" trades up to a second of writes for throughput.
 REDIS_APPENDFSYNC="${BROBYGGER_REDIS_APPENDFSYNC:-always}"
 BROCTL="${BUILD_DIR}/tools/broctl/broctl"
+# up.sh's stand-in for an NGO app receiving webhooks (broctl
+# webhook-receiver), started when the notification service runs.
+WEBHOOK_RECEIVER_PORT="${BROBYGGER_WEBHOOK_RECEIVER_PORT:-8099}"
+WEBHOOK_RECEIVER_PID="${RUN_DIR}/webhook-receiver.pid"
 
 # The services, as name:grpc_port:metrics_port. up.sh starts those whose
 # binary (build/services/<name>/<name>) exists. A port can be overridden

@@ -31,6 +31,11 @@ service_extra_args() {
     matching)
       echo "--catalogue_address=${HOST}:$(service_port catalogue 50052 PORT)"
       ;;
+    notifications)
+      # The demo municipalities from the start: their events are routed
+      # before anyone asks about them.
+      echo "--follow_municipalities=aalborg,lejre"
+      ;;
   esac
 }
 
@@ -211,6 +216,58 @@ if ((matching_running)); then
   demo_matching "${ROOT}/deploy/demo/aalborg-matching.json"
 fi
 
+# demo_notifications FILE: subscriptions, preferences and the Red Cross
+# app's webhook (deploy/demo/aalborg-notifications.json, loaded by
+# demo_notifications.py once: the webhook's subscription, made last, marks
+# it loaded), and the local webhook receiver that plays the app. The
+# endpoint is created once; its secret is kept in WEBHOOK_SECRET_FILE and
+# rotated if that file is lost. Actors are known to the notification
+# service only once it has read the registry's events: the loader waits.
+NOTIFICATIONS_ADDR="${HOST}:$(service_port notifications 50054 PORT)"
+WEBHOOK_SECRET_FILE="${LOCAL_DIR}/redcross-webhook.secret"
+demo_notifications() {
+  local file="$1" id summary step_args webhook offset
+  id="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["municipality"])' "${file}")"
+  summary="${LOG_DIR}/demo-import-${id}.json"
+  [[ -f "${summary}" ]] || { log "no ${summary#"${ROOT}/"}; skipping the notifications demo"; return 0; }
+  step_args=(--broctl "${BROCTL}" --key "${KEYS_DIR}/private/dev.pem" --kid dev
+    --addr "${NOTIFICATIONS_ADDR}" --file "${file}" --actors "${summary}"
+    --receiver-url "http://${HOST}:${WEBHOOK_RECEIVER_PORT}")
+  webhook="$(/usr/bin/python3 "${ROOT}/deploy/local/demo_notifications.py" webhook \
+    "${step_args[@]}" --secret-file "${WEBHOOK_SECRET_FILE}")" ||
+    die "the demo webhook endpoint could not be set up (above); see ${LOG_DIR}/notifications.log"
+
+  stop_pid webhook-receiver "${WEBHOOK_RECEIVER_PID}" 5
+  log "starting the webhook receiver of ${webhook} on ${HOST}:${WEBHOOK_RECEIVER_PORT} (log ${LOG_DIR}/webhook-receiver.log)"
+  offset="$(stat -c %s "${LOG_DIR}/webhook-receiver.log" 2>/dev/null || echo 0)"
+  setsid "${BROCTL}" webhook-receiver --port "${WEBHOOK_RECEIVER_PORT}" \
+    --secret-file "${WEBHOOK_SECRET_FILE}" \
+    >>"${LOG_DIR}/webhook-receiver.log" 2>&1 </dev/null &
+  echo $! >"${WEBHOOK_RECEIVER_PID}"
+  for ((i = 0; ; i++)); do
+    # It says where it listens once it does.
+    tail -c +"$((offset + 1))" "${LOG_DIR}/webhook-receiver.log" | grep -q 'receiving webhooks at' && break
+    if ! pid_alive "${WEBHOOK_RECEIVER_PID}" || ((i >= 50)); then
+      tail -c +"$((offset + 1))" "${LOG_DIR}/webhook-receiver.log" | tail -n 5 >&2
+      die "the webhook receiver did not start (is port ${WEBHOOK_RECEIVER_PORT} taken? set BROBYGGER_WEBHOOK_RECEIVER_PORT); see ${LOG_DIR}/webhook-receiver.log"
+    fi
+    sleep 0.1
+  done
+
+  /usr/bin/python3 "${ROOT}/deploy/local/demo_notifications.py" subscriptions "${step_args[@]}" ||
+    die "the notifications demo could not be loaded (above); see ${LOG_DIR}/notifications.log"
+}
+notifications_running=0
+for entry in "${started[@]}"; do
+  if [[ "${entry}" == notifications:* ]]; then notifications_running=1; fi
+done
+if ((notifications_running)); then
+  demo_notifications "${ROOT}/deploy/demo/aalborg-notifications.json"
+else
+  # A receiver left from a run with the service built would receive nothing.
+  stop_pid webhook-receiver "${WEBHOOK_RECEIVER_PID}" 5
+fi
+
 # Volunteers only: listing newcomers would add reads to their audit log.
 volunteers="$("${BROCTL}" --addr "${REGISTRY_ADDR}" --token "${COORDINATOR_TOKEN}" \
   actors list --parent municipalities/aalborg --filter 'kind = VOLUNTEER')"
@@ -221,14 +278,17 @@ cat <<SUMMARY
 
 Brobygger is running (logs in .local/logs, stop with: bash deploy/local/down.sh)
 
-  redis        ${HOST}:${REDIS_PORT}  (AOF, appendfsync ${REDIS_APPENDFSYNC}, data in .local/redis)
+  redis         ${HOST}:${REDIS_PORT}  (AOF, appendfsync ${REDIS_APPENDFSYNC}, data in .local/redis)
 SUMMARY
 for entry in "${started[@]}"; do
   IFS=: read -r name port metrics <<<"${entry}"
-  printf '  %-12s %s  metrics http://%s/metrics\n' "${name}" "${HOST}:${port}" "${HOST}:${metrics}"
+  printf '  %-13s %s  metrics http://%s/metrics\n' "${name}" "${HOST}:${port}" "${HOST}:${metrics}"
 done
 if ((catalogue_running)); then
-  printf '  %-12s %s\n' "feeds" "http://${HOST}:${FEED_PORT}/feeds/...  (catalogue feed create)"
+  printf '  %-13s %s\n' "feeds" "http://${HOST}:${FEED_PORT}/feeds/...  (catalogue feed create)"
+fi
+if pid_alive "${WEBHOOK_RECEIVER_PID}"; then
+  printf '  %-13s %s\n' "webhooks" "http://${HOST}:${WEBHOOK_RECEIVER_PORT}/  (the Red Cross app's receiver, log .local/logs/webhook-receiver.log)"
 fi
 cat <<SUMMARY
 
@@ -278,5 +338,39 @@ if ((matching_running)); then
   grpcurl -plaintext -H "authorization: Bearer \$BROBYGGER_TOKEN" \\
       -d '{"volunteer_request": "municipalities/aalborg/volunteerRequests/1", "top_k": 3}' \\
       ${MATCHING_ADDR} brobygger.matching.v1.MatchingService/SuggestMatches
+SUMMARY
+fi
+# The walkthrough names a Red Cross volunteer and a newcomer in her town by
+# their ids in this installation (from the registry import's summary).
+demo_actor() {
+  /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["actors"][sys.argv[2]])' \
+    "${LOG_DIR}/demo-import-aalborg.json" "$1" 2>/dev/null
+}
+if ((notifications_running)) && mulu="$(demo_actor vol-mulu)" && senait="$(demo_actor nc-senait)"; then
+  broctl_rel="${BROCTL#"${ROOT}/"}"
+  mulu_inbox="${mulu/\/actors\//\/inboxes\/}"
+  cat <<SUMMARY
+
+  Notifications (deploy/demo/aalborg-notifications.json): volunteers follow activities in
+  their towns and their own matches; St. Restrup Lokalråd hears of newcomers placed there;
+  Center for Tværfaglig Forebyggelse follows the concerns; Birgitte Lauridsen reads a
+  weekly e-mail digest; Røde Kors Aalborg's app receives its volunteers' matches and the
+  activities as signed webhooks: the receiver playing the app listens on
+  http://${HOST}:${WEBHOOK_RECEIVER_PORT}/ (secret in .local/redcross-webhook.secret).
+  No e-mail relay runs locally (--smtp_url is empty): e-mails, and the weekly digest,
+  wait in the notification service's queue; the inboxes get everything at once.
+
+  Watch Mulu Gebremedhin's inbox live (a Red Cross volunteer in Svenstrup and St. Restrup):
+    export VOLUNTEER_TOKEN=\$(${broctl_rel} token --key .local/keys/private/dev.pem --kid dev \\
+        --role volunteer --municipality aalborg --subject ${mulu})
+    ${broctl_rel} --token "\$VOLUNTEER_TOKEN" notifications watch ${mulu_inbox}
+  In another terminal (BROBYGGER_TOKEN: the coordinator's above), publish an activity in
+  Svenstrup and propose her as a mentor; both arrive in the watch and at the app's webhook:
+    sed "s/sprogcafe-svenstrup/&-\$(date +%s)/" deploy/demo/aalborg-walkthrough-activity.json |
+        ${broctl_rel} catalogue import --file /dev/stdin    # a new ref, a new activity
+    REQUEST=\$(${broctl_rel} matching request create --parent aalborg --newcomer ${senait##*/} \\
+        --kind MENTOR | grep -o 'municipalities/aalborg/volunteerRequests/[0-9]*')
+    ${broctl_rel} matching propose "\$REQUEST" --volunteer ${mulu##*/}
+    tail -f .local/logs/webhook-receiver.log     # "signature":"ok","status":204 per delivery
 SUMMARY
 fi
