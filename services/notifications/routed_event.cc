@@ -10,6 +10,7 @@
 #include "brobygger/registry/v1/events.pb.h"
 #include "common/store/resource_io.h"
 #include "common/text/utf8.h"
+#include "services/notifications/broadcast_rules.h"
 
 namespace brobygger::notifications {
 namespace {
@@ -193,6 +194,8 @@ std::optional<RoutedEvent> FromBroadcast(const v1::Broadcast& broadcast) {
   routed.resource = broadcast.name();
   routed.title = broadcast.title();
   routed.body = broadcast.body();
+  routed.dedupe_key =
+      BroadcastDedupeKey(broadcast.name(), broadcast.sent_count());
   return Bounded(std::move(routed));
 }
 

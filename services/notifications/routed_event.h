@@ -45,6 +45,10 @@ struct RoutedEvent {
   std::string about_newcomer;
   // Whether webhooks may receive it (never newcomer data).
   bool to_webhooks = true;
+  // What makes two messages to a person the same when it is not the
+  // event id: a broadcast's sending, which its audience already got
+  // directly, so a subscriber in the audience is told once.
+  std::string dedupe_key;
 };
 
 // The routing of `event`, or nothing when nobody is to be told.

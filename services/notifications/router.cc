@@ -144,7 +144,8 @@ absl::Status Router::Handle(const events::v1::Event& event) {
     n.set_event_id(event.id());
     n.set_subscription(subscription);
     message.about_newcomer = routed->about_newcomer;
-    message.dedupe_key = event.id();
+    message.dedupe_key =
+        routed->dedupe_key.empty() ? event.id() : routed->dedupe_key;
     RETURN_IF_ERROR(people_.Notify(m, actor_ids, message));
   }
   return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "brobygger/catalogue/v1/events.pb.h"
+#include "brobygger/notifications/v1/events.pb.h"
 #include "common/events/event_bus.h"
 #include "common/events/event_consumer.h"
 #include "gmock/gmock.h"
@@ -314,6 +315,27 @@ TEST_F(PipelineTest, EmailFollowsPreferencesAndQuietHoursMoveItToTheDigest) {
   } else {
     EXPECT_THAT(emails_, SizeIs(1));
   }
+}
+
+TEST_F(PipelineTest, BroadcastSubscriberInTheAudienceIsToldOnce) {
+  RouteActor(VolunteerActor("20", {"Hals"}));
+  Subscribe(Actor("20"), v1::TOPIC_BROADCASTS);
+  v1::Broadcast broadcast;
+  broadcast.set_name("municipalities/aalborg/broadcasts/2");
+  broadcast.set_title("Fællesmøde torsdag");
+  broadcast.set_body("Alle frivillige er velkomne.");
+  broadcast.set_sent_count(1);
+  // The audience got sending 1 directly, as Broadcasts sends it...
+  PersonMessage direct;
+  direct.notification.set_topic(v1::TOPIC_BROADCASTS);
+  direct.notification.set_title(broadcast.title());
+  direct.dedupe_key = "municipalities/aalborg/broadcasts/2#1";
+  ASSERT_TRUE(people_->Notify(kMunicipality, {"20"}, direct).ok());
+  // ...and the subscription to broadcasts sees its BroadcastSent event.
+  v1::BroadcastSent sent;
+  *sent.mutable_broadcast() = broadcast;
+  Route(EventOf(broadcast.name(), sent, absl::Now(), kServiceName));
+  EXPECT_THAT(Inbox("20"), SizeIs(1));
 }
 
 }  // namespace
