@@ -34,6 +34,10 @@ absl::Status InboxPersonNotifier::Notify(
   for (const std::string& id : actor_ids) {
     deliveries.push_back(
         {id, message.notification, message.about_newcomer, message.dedupe_key});
+    auto asked = message.subscription_of.find(id);
+    if (asked != message.subscription_of.end()) {
+      deliveries.back().notification.set_subscription(asked->second);
+    }
   }
   RETURN_IF_ERROR(inbox_.Deliver(municipality, deliveries).status());
 

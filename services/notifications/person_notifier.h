@@ -8,6 +8,7 @@
 #ifndef BROBYGGER_SERVICES_NOTIFICATIONS_PERSON_NOTIFIER_H_
 #define BROBYGGER_SERVICES_NOTIFICATIONS_PERSON_NOTIFIER_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct PersonMessage {
   // its sending. An actor receives a message once per key, however often
   // Notify is called with it.
   std::string dedupe_key;
+  // Per actor id, the subscription that asked for the message (it goes
+  // into that actor's copy); actors not listed get `notification`'s.
+  std::map<std::string, std::string> subscription_of;
 };
 
 class PersonNotifier {

@@ -118,36 +118,41 @@ absl::Status Router::Handle(const events::v1::Event& event) {
   const std::vector<Recipient> recipients = Route(*routed, pointers, facts);
   RETURN_IF_ERROR(facts.status());
 
-  // People, grouped by the subscription that asked, so each message says
-  // why it came. Actors the registry no longer knows receive nothing.
-  std::map<std::string, std::vector<std::string>> people_by_subscription;
+  // People in one batch (one atomic inbox write per 200 of them, not one
+  // per person), each message naming the subscription that asked for it.
+  // Actors the registry no longer knows receive nothing.
+  PersonMessage message;
+  std::vector<std::string> candidates;
   for (const Recipient& recipient : recipients) {
     if (recipient.kind == Recipient::Kind::kWebhook) {
       RETURN_IF_ERROR(webhooks_(m, store::IdOf(recipient.target), event,
                                 routed->about_newcomer));
       continue;
     }
-    if (facts.KindOf(recipient.target) == rv1::ACTOR_KIND_UNSPECIFIED) continue;
-    people_by_subscription[recipient.subscription].push_back(
-        store::IdOf(recipient.target));
+    const std::string id = store::IdOf(recipient.target);
+    candidates.push_back(id);
+    message.subscription_of[id] = recipient.subscription;
   }
-  RETURN_IF_ERROR(facts.status());
-  for (const auto& [subscription, actor_ids] : people_by_subscription) {
-    PersonMessage message;
-    v1::Notification& n = message.notification;
-    n.set_topic(routed->topic);
-    n.set_urgency(routed->urgency);
-    n.set_title(routed->title);
-    n.set_body(routed->body);
-    n.set_resource(routed->resource);
-    n.set_event_type(event.type());
-    n.set_event_id(event.id());
-    n.set_subscription(subscription);
-    message.about_newcomer = routed->about_newcomer;
-    message.dedupe_key =
-        routed->dedupe_key.empty() ? event.id() : routed->dedupe_key;
-    RETURN_IF_ERROR(people_.Notify(m, actor_ids, message));
+  if (candidates.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<rv1::Actor> known,
+                   projection_.FindActors(m, candidates));
+  std::vector<std::string> actor_ids;
+  actor_ids.reserve(known.size());
+  for (const rv1::Actor& actor : known) {
+    actor_ids.push_back(store::IdOf(actor.name()));
   }
+  v1::Notification& n = message.notification;
+  n.set_topic(routed->topic);
+  n.set_urgency(routed->urgency);
+  n.set_title(routed->title);
+  n.set_body(routed->body);
+  n.set_resource(routed->resource);
+  n.set_event_type(event.type());
+  n.set_event_id(event.id());
+  message.about_newcomer = routed->about_newcomer;
+  message.dedupe_key =
+      routed->dedupe_key.empty() ? event.id() : routed->dedupe_key;
+  RETURN_IF_ERROR(people_.Notify(m, actor_ids, message));
   return absl::OkStatus();
 }
 
