@@ -29,10 +29,24 @@ render() {  # render LABEL HELM_ARGS...: template the chart and validate it.
     (cd "${ROOT}" && node deploy/helm/validate.mjs "${label}")
 }
 
+# The one value without a default: a JWT verification key. A throwaway
+# EC P-256 public key stands in for the operator's.
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"' EXIT
+openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl ec -pubout -out "${work}/dev.pem" 2>/dev/null
+key=(--set-file "jwt.publicKeys.dev=${work}/dev.pem")
+
 echo "helm check: $("${HELM}" version --short)"
-"${HELM}" lint --strict "${CHART}"
+"${HELM}" lint --strict "${CHART}" "${key[@]}"
 "${HELM}" lint --strict "${CHART}" -f "${CHART}/values-production.yaml"
-render "default values"
+render "default values (and a JWT key)" "${key[@]}"
+# Without any key the chart must refuse to render (the services would not start).
+if "${HELM}" template brobygger "${CHART}" >/dev/null 2>"${work}/err"; then
+  echo "helm check: the chart rendered without a JWT key" >&2
+  exit 1
+fi
+grep -q 'jwt.publicKeys' "${work}/err" || { cat "${work}/err" >&2; exit 1; }
+echo "helm check: without a JWT key the chart refuses to render, as it should"
 render "values-production.yaml" -f "${CHART}/values-production.yaml"
 # The production example with the Prometheus operator's CRD present renders
 # ServiceMonitors instead of scrape annotations; those are not Kubernetes
